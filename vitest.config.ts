@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    setupFiles: ['test/setup/clear-environment.ts'],
+    testTimeout: 15_000,
+    pool: 'forks',
+  },
+});
