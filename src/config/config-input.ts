@@ -1,0 +1,190 @@
+import type { ProviderType } from './normalized-config.js';
+
+/**
+ * One entry under `providers`. Its type is its key (`providers.openai` is an `openai` entry)
+ * unless `type` says otherwise, so several entries may share a type. Which keys a type takes is
+ * checked: `api_key` only for openai/anthropic/gemini, `aws_*`, `region` and `control_base_url`
+ * only for bedrock, `project_id`, `location` and `credentials_path` only for vertex.
+ *
+ * Every string may hold `${VAR}` or `${VAR:-default}` (the default when VAR is unset or empty),
+ * resolved from the environment (`$${` writes a literal `${`). An unset or empty `${VAR}`
+ * without a default in a credential (`api_key`, `aws_*`) marks the provider unavailable with a
+ * warning; anywhere else an unset variable without a default is an error. An empty credential
+ * counts as absent.
+ */
+export interface ProviderEntryInput {
+  /**
+   * The provider type. Needed only when the key is not a type name. Any name is allowed for an
+   * entry served by a user-supplied adapter (the orchestrator's `providers` option).
+   * @default the entry's key
+   * @example 'openai' // for an entry named `together` pointing at an OpenAI-compatible server
+   */
+  type?: ProviderType | (string & {}) | undefined;
+  /**
+   * The API key (openai, anthropic, gemini). Missing or empty: the provider is unavailable
+   * (skipped, with a warning), except an `openai` entry with a `base_url`, which may need none.
+   * @example '${OPENAI_API_KEY}'
+   */
+  api_key?: string | undefined;
+  /**
+   * The models to try, in order, after `active_model`. At least one.
+   * @example ['gpt-4o-mini', 'gpt-4o']
+   */
+  fallback_models: string[];
+  /**
+   * An http(s) URL: what the SDK takes as its base (OpenAI including `/v1`; Anthropic and
+   * Gemini the API root; Bedrock the runtime endpoint; Vertex `https://host[:port]`, no path).
+   * @default the SDK's own endpoint
+   */
+  base_url?: string | undefined;
+  /**
+   * Which Google SDK to use. gemini: `generative-ai` (`@google/generative-ai`) or `genai`
+   * (`@google/genai`); vertex: `vertexai` (`@google-cloud/vertexai`) or `genai`.
+   * @default 'generative-ai' for gemini, 'vertexai' for vertex
+   */
+  sdk?: 'generative-ai' | 'genai' | 'vertexai' | undefined;
+  /**
+   * bedrock (required): the AWS region.
+   * @example 'us-east-1'
+   */
+  region?: string | undefined;
+  /**
+   * bedrock: the control-plane endpoint used to list models (http(s) URL).
+   * @default the SDK's endpoint for `region`
+   */
+  control_base_url?: string | undefined;
+  /**
+   * bedrock: static credentials. Without them the AWS credential chain is used.
+   * @default the AWS credential chain
+   */
+  aws_access_key_id?: string | undefined;
+  /** bedrock: goes with `aws_access_key_id`. */
+  aws_secret_access_key?: string | undefined;
+  /** bedrock: optional session token for temporary credentials. */
+  aws_session_token?: string | undefined;
+  /**
+   * vertex (required): the Google Cloud project id.
+   * @example 'my-project'
+   */
+  project_id?: string | undefined;
+  /**
+   * vertex (required): the Google Cloud location.
+   * @example 'us-central1'
+   */
+  location?: string | undefined;
+  /**
+   * vertex: a Google credential file (any kind google-auth-library accepts). A relative path
+   * resolves against the working directory at load time (the same rule for a YAML file and
+   * an object).
+   * @default Application Default Credentials
+   */
+  credentials_path?: string | undefined;
+}
+
+/** `retry`: how often and how patiently one model is retried before moving on. */
+export interface RetryInput {
+  /**
+   * Attempts per model for retryable errors, the first included (1 = no retry). An integer >= 1.
+   * @default 2
+   */
+  max_attempts?: number | undefined;
+  /**
+   * Backoff before the first retry in milliseconds; later retries wait longer, up to `max_delay_ms`.
+   * @default 500
+   */
+  initial_delay_ms?: number | undefined;
+  /**
+   * Backoff cap in milliseconds; at least `initial_delay_ms`.
+   * @default 8000
+   */
+  max_delay_ms?: number | undefined;
+  /**
+   * A provider's retry-after longer than this (ms) moves on to the next candidate instead.
+   * @default 30000
+   */
+  max_retry_after_ms?: number | undefined;
+}
+
+/** Per 1M tokens, in USD; all non-negative. */
+export interface ModelPriceInput {
+  /** Input tokens, per 1M. */
+  input: number;
+  /** Output tokens (reasoning included), per 1M. */
+  output: number;
+  /**
+   * Cached input read, per 1M.
+   * @default the catalogue's, else `input`
+   */
+  cache_read?: number | undefined;
+  /**
+   * Cached input written, per 1M.
+   * @default the catalogue's, else `input`
+   */
+  cache_write?: number | undefined;
+}
+
+/** One extra cost sink written next to the ledger. */
+export interface CostSinkInput {
+  /** The file format. */
+  type: 'csv' | 'jsonl';
+  /** The file to append to; a relative path resolves against the working directory. */
+  path: string;
+}
+
+/** `cost_tracking`: the usage ledger and price overrides. */
+export interface CostTrackingInput {
+  /**
+   * Record usage and cost at all.
+   * @default true
+   */
+  enabled?: boolean | undefined;
+  /**
+   * The JSONL ledger file; a relative path resolves against the working directory.
+   * @default none (records stay in memory)
+   * @example './llm_costs.jsonl'
+   */
+  log_path?: string | undefined;
+  /**
+   * More files to write each record to.
+   * @default []
+   */
+  sinks?: CostSinkInput[] | undefined;
+  /**
+   * Price overrides per 1M tokens: provider entry name (or a type name, for every entry of that
+   * type) -> model id -> price. Overrides the built-in catalogue.
+   * @default {}
+   * @example { openai: { 'my-finetune': { input: 0.3, output: 1.2 } } }
+   */
+  pricing?: Record<string, Record<string, ModelPriceInput>> | undefined;
+}
+
+/**
+ * The configuration, as a YAML file holds it or as an object of the same shape (same
+ * snake_case keys). Unknown keys are errors.
+ */
+export interface ConfigInput {
+  /** The provider entry (a key of `providers`) tried first. */
+  active_provider: string;
+  /**
+   * Its first model. When it is not in the provider's `fallback_models` it is tried first and
+   * then the list.
+   * @default the first of the active provider's `fallback_models`
+   */
+  active_model?: string | undefined;
+  /**
+   * After the active provider's models, try the other available providers.
+   * @default false
+   */
+  cross_provider_fallback?: boolean | undefined;
+  /**
+   * The order of providers for cross-provider fallback; entries not listed follow in file order.
+   * @default [] (file order)
+   */
+  provider_order?: string[] | undefined;
+  /** The provider entries, keyed by name. At least one. */
+  providers: Record<string, ProviderEntryInput>;
+  /** Retry policy per model. */
+  retry?: RetryInput | undefined;
+  /** Usage ledger and prices. */
+  cost_tracking?: CostTrackingInput | undefined;
+}

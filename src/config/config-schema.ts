@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { ConfigInput } from './config-input.js';
+import { providerTypes, sdkNames } from './provider-types.js';
+import type { ProviderType } from './normalized-config.js';
+import { createConfigRefinement } from './refine-config.js';
+
+export type { ConfigInput } from './config-input.js';
+
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+const nonEmptyString = z.string().min(1, 'must not be empty');
+const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL');
+const nonNegativeInteger = z.number().int().min(0);
+const price = z.number().min(0, 'must be a non-negative number (USD per 1M tokens)');
+
+/** One entry under `providers`; the per-type rules live in {@link createConfigRefinement}. */
+export const providerEntrySchema = z
+  .object({
+    // Any name here; refineConfig allows only the shipped types unless an adapter is supplied.
+    type: z
+      .custom<ProviderType | (string & {})>(
+        (value) => typeof value === 'string' && value !== '',
+        `must be a provider type: one of ${providerTypes.join(', ')}`,
+      )
+      .optional(),
+    // Secrets: plain strings, possibly empty (an empty key makes the provider unavailable).
+    api_key: z.string().optional(),
+    fallback_models: z.array(z.string().min(1, 'must not be an empty model id')).min(1, 'must have at least 1 model'),
+    base_url: httpUrl.optional(),
+    sdk: z.enum(sdkNames).optional(),
+    region: nonEmptyString.optional(),
+    control_base_url: httpUrl.optional(),
+    aws_access_key_id: z.string().optional(),
+    aws_secret_access_key: z.string().optional(),
+    aws_session_token: z.string().optional(),
+    project_id: nonEmptyString.optional(),
+    location: nonEmptyString.optional(),
+    credentials_path: nonEmptyString.optional(),
+  })
+  .strict();
+
+/** `retry`. */
+export const retrySchema = z
+  .object({
+    max_attempts: z.number().int().min(1).default(2),
+    initial_delay_ms: nonNegativeInteger.default(500),
+    max_delay_ms: nonNegativeInteger.default(8000),
+    max_retry_after_ms: nonNegativeInteger.default(30_000),
+  })
+  .strict();
+
+/** One price override, per 1M tokens. */
+export const modelPriceSchema = z
+  .object({ input: price, output: price, cache_read: price.optional(), cache_write: price.optional() })
+  .strict();
+
+/** `cost_tracking`. */
+export const costTrackingSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    log_path: nonEmptyString.optional(),
+    sinks: z.array(z.object({ type: z.enum(['csv', 'jsonl']), path: nonEmptyString }).strict()).default([]),
+    pricing: z.record(z.string(), z.record(z.string(), modelPriceSchema)).default({}),
+  })
+  .strict();
+
+/** What {@link createConfigSchema} needs to know beyond the config itself. */
+export interface ConfigSchemaOptions {
+  /**
+   * Provider entry names served by user-supplied adapters: such an entry may have a type this
+   * package does not ship.
+   * @default []
+   */
+  customProviders?: readonly string[];
+}
+
+/**
+ * The whole configuration: the single source of truth for what a config file or object may
+ * hold. Cross-field rules (types per entry, references between keys) are checked by
+ * {@link createConfigRefinement} in the same parse, so one parse reports every problem.
+ * `${VAR}` references must be resolved before parsing.
+ */
+export function createConfigSchema(options: ConfigSchemaOptions = {}) {
+  return z
+    .object({
+      active_provider: nonEmptyString,
+      active_model: nonEmptyString.optional(),
+      cross_provider_fallback: z.boolean().default(false),
+      provider_order: z.array(nonEmptyString).default([]),
+      providers: z
+        .record(z.string().min(1, 'a provider name must not be empty'), providerEntrySchema)
+        .refine((providers) => Object.keys(providers).length > 0, 'must have at least 1 provider'),
+      retry: retrySchema.prefault({}),
+      cost_tracking: costTrackingSchema.prefault({}),
+    })
+    .strict()
+    // Runs even after other issues (`when`), so one parse lists every problem.
+    .superRefine(createConfigRefinement(options.customProviders ?? []), {
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    });
+}
+
+/** The schema for configs without user-supplied adapters. */
+export const configSchema = createConfigSchema();
+
+/** The parsed config: defaults applied, keys still as in the file. */
+export type ParsedConfig = z.output<typeof configSchema>;
+
+// ConfigInput is written out by hand so its TSDoc reaches the published .d.ts (zod's inferred
+// types lose comments there); these lines fail to compile when it drifts from the schema.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const inputMatchesSchema: Same<ConfigInput, z.input<typeof configSchema>> = true;
+void inputMatchesSchema;

@@ -1,0 +1,19 @@
+export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './load-config.js';
+export { configSchema, createConfigSchema, type ConfigSchemaOptions } from './config-schema.js';
+export { Secret } from './secret.js';
+export type {
+  ConfigInput,
+  CostSinkInput,
+  CostTrackingInput,
+  ModelPriceInput,
+  ProviderEntryInput,
+  RetryInput,
+} from './config-input.js';
+export type {
+  ConfigWarning,
+  ModelPriceOverride,
+  NormalizedConfig,
+  NormalizedProviderConfig,
+  PricingOverrides,
+  ProviderType,
+} from './normalized-config.js';

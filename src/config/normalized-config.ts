@@ -1,0 +1,78 @@
+import type { Secret } from './secret.js';
+
+/** The provider types this package ships adapters for. */
+export type ProviderType = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'vertex';
+
+/** Per 1M tokens, in USD. `cache_read`/`cache_write` default to the catalogue's or `input`. */
+export interface ModelPriceOverride {
+  input: number;
+  output: number;
+  cache_read?: number;
+  cache_write?: number;
+}
+
+/** `cost_tracking.pricing`: provider entry name or type -> model id -> price. */
+export type PricingOverrides = Record<string, Record<string, ModelPriceOverride>>;
+
+/** One provider entry after validation, `${VAR}` resolution and defaults. */
+export interface NormalizedProviderConfig {
+  /** The entry's key under `providers`. */
+  name: string;
+  /** One of {@link ProviderType}, or any string for an entry served by a user-supplied adapter. */
+  type: ProviderType | (string & {});
+  /** False when its credentials resolved to nothing; the chain skips it. */
+  available: boolean;
+  /** Why it is unavailable (never contains a secret). */
+  unavailableReason?: string;
+  fallbackModels: string[];
+  apiKey?: Secret;
+  baseUrl?: string;
+  /** gemini: `generative-ai` (default) | `genai`; vertex: `vertexai` (default) | `genai`. */
+  sdk?: 'generative-ai' | 'genai' | 'vertexai';
+  /** bedrock */
+  region?: string;
+  controlBaseUrl?: string;
+  awsAccessKeyId?: Secret;
+  awsSecretAccessKey?: Secret;
+  awsSessionToken?: Secret;
+  /** vertex */
+  projectId?: string;
+  location?: string;
+  credentialsPath?: string;
+}
+
+/** The configuration with defaults applied: what the orchestrator reads. */
+export interface NormalizedConfig {
+  activeProvider: string;
+  /** `active_model`, else the first of the active provider's `fallback_models`. */
+  activeModel: string;
+  crossProviderFallback: boolean;
+  /** Every provider entry name, in fallback order (`provider_order` first, then file order). */
+  providerOrder: string[];
+  providers: Record<string, NormalizedProviderConfig>;
+  retry: {
+    /** Attempts per model, the first included. @default 2 */
+    maxAttempts: number;
+    /** Backoff base. @default 500 */
+    initialDelayMs: number;
+    /** Backoff cap. @default 8000 */
+    maxDelayMs: number;
+    /** A provider retry-after longer than this moves on to the next candidate. @default 30000 */
+    maxRetryAfterMs: number;
+  };
+  costTracking: {
+    /** @default true */
+    enabled: boolean;
+    /** The JSONL ledger; none when absent. */
+    logPath?: string;
+    sinks: Array<{ type: 'csv' | 'jsonl'; path: string }>;
+    pricing: PricingOverrides;
+  };
+}
+
+/** A problem that does not stop the orchestrator (a provider whose key resolved to nothing). */
+export interface ConfigWarning {
+  code: string;
+  message: string;
+  provider?: string;
+}
