@@ -1,0 +1,120 @@
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Options of {@link QueuedFileWriter}. */
+export interface QueuedFileWriterOptions {
+  path: string;
+  onError?: (error: Error) => void;
+  /** Written first when the file is missing or empty at the first write (a CSV header line). */
+  preamble?: string;
+}
+
+/**
+ * Appends text to one file through a single queue: one `appendFile` at a time, each taking
+ * everything queued since the last, so concurrent writers never interleave and a burst of
+ * records costs one system call. Never throws to the caller of `enqueue`; failures go to
+ * `onError` and the failed text stays at the head of the queue for the next try.
+ */
+export class QueuedFileWriter {
+  readonly path: string;
+  readonly #onError: (error: Error) => void;
+  readonly #preamble: string | undefined;
+  #pending: string[] = [];
+  #draining: Promise<void> | undefined;
+  #fileReady = false;
+  #enqueuedCount = 0;
+  #writtenCount = 0;
+
+  constructor(options: QueuedFileWriterOptions) {
+    this.path = options.path;
+    this.#preamble = options.preamble;
+    this.#onError = options.onError ?? ((error) => emitWriteWarning(options.path, error));
+  }
+
+  /** Chunks waiting to be written (after a failure, those that failed). */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /** Queues text; the write starts after the current synchronous code, batching what follows. */
+  enqueue(text: string): void {
+    this.#pending.push(text);
+    this.#enqueuedCount += 1;
+    this.#startDrain();
+  }
+
+  /**
+   * Resolves once everything queued before the call is written, or a write failed (reported
+   * through `onError`). Text left over from an earlier failure gets one more try.
+   */
+  async flush(): Promise<void> {
+    const target = this.#enqueuedCount;
+    let retried = false;
+    while (this.#writtenCount < target) {
+      if (!this.#draining) {
+        if (retried) return;
+        retried = true;
+        this.#startDrain();
+      }
+      await this.#draining;
+    }
+  }
+
+  /** Reports an error through `onError`; never throws. */
+  reportError(error: unknown): void {
+    try {
+      this.#onError(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // A throwing error handler must not break the queue.
+    }
+  }
+
+  #startDrain(): void {
+    if (this.#draining) return;
+    this.#draining = Promise.resolve().then(async () => {
+      const drained = await this.#drain();
+      this.#draining = undefined;
+      // Text queued between the end of the loop and here would otherwise wait for the next write.
+      if (drained && this.#pending.length > 0) this.#startDrain();
+    });
+  }
+
+  /** Writes batches until the queue is empty (true) or a write fails (false). */
+  async #drain(): Promise<boolean> {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      try {
+        let text = batch.join('');
+        if (!this.#fileReady) text = (await this.#prepareFile()) + text;
+        await appendFile(this.path, text, 'utf8');
+        this.#fileReady = true;
+        this.#writtenCount += batch.length;
+      } catch (error) {
+        this.#pending = batch.concat(this.#pending);
+        this.reportError(error);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  async #prepareFile(): Promise<string> {
+    await mkdir(dirname(this.path), { recursive: true });
+    if (this.#preamble === undefined) return '';
+    const size = await stat(this.path).then(
+      (stats) => stats.size,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return 0;
+        throw error;
+      },
+    );
+    return size === 0 ? this.#preamble : '';
+  }
+}
+
+function emitWriteWarning(path: string, error: Error): void {
+  process.emitWarning(`llm-orchestrator: could not write cost ledger '${path}': ${error.message}`, {
+    code: 'LLM_ORCHESTRATOR_LEDGER_WRITE',
+  });
+}

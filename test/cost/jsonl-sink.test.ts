@@ -1,0 +1,108 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildUsageRecord } from '../../src/cost/build-usage-record.js';
+import { JsonlSink } from '../../src/cost/jsonl-sink.js';
+import { LEDGER_COLUMNS } from '../../src/cost/usage-record.js';
+import { makeInput, makeTempDirectory } from './helpers.js';
+
+describe('JsonlSink', () => {
+  let temp: ReturnType<typeof makeTempDirectory>;
+  beforeEach(() => {
+    temp = makeTempDirectory();
+  });
+  afterEach(() => temp.remove());
+
+  it('creates the directory and writes one JSON object a line, keys in ledger order', async () => {
+    const path = join(temp.directory, 'nested', 'deeper', 'usage.jsonl');
+    const sink = new JsonlSink(path);
+    sink.write(buildUsageRecord(makeInput({ metadata: { team: 'search' } }), 'session-1', 0.000027));
+    sink.write(buildUsageRecord(makeInput({ attempt: 2, status: 'error', errorKind: 'server' }), 'session-1', null));
+    await sink.flush();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    const second = JSON.parse(lines[1] ?? '') as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual([...LEDGER_COLUMNS]);
+    expect(Object.keys(second)).toEqual([...LEDGER_COLUMNS]);
+    expect(first).toMatchObject({ cost_usd: 0.000027, metadata: { team: 'search' }, error_kind: null });
+    expect(second).toMatchObject({ attempt: 2, cost_usd: null, price_source: '', error_kind: 'server' });
+  });
+
+  it('writes 500 records made in one synchronous burst as exactly 500 whole lines, in order', async () => {
+    const path = join(temp.directory, 'burst.jsonl');
+    const sink = new JsonlSink(path);
+    for (let attempt = 1; attempt <= 500; attempt += 1) {
+      sink.write(buildUsageRecord(makeInput({ attempt, metadata: { padding: 'x'.repeat(attempt) } }), 'session-1', 0.001));
+    }
+    await sink.flush();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(500);
+    expect(lines.map((line) => (JSON.parse(line) as { attempt: number }).attempt)).toEqual(
+      Array.from({ length: 500 }, (_, index) => index + 1),
+    );
+    expect(sink.pendingCount).toBe(0);
+  });
+
+  it('keeps lines whole when writes arrive while a batch is on its way to disk', async () => {
+    const path = join(temp.directory, 'interleaved.jsonl');
+    const sink = new JsonlSink(path);
+    const flushes: Promise<void>[] = [];
+    for (let attempt = 1; attempt <= 100; attempt += 1) {
+      sink.write(buildUsageRecord(makeInput({ attempt }), 'session-1', 0.001));
+      if (attempt % 10 === 0) {
+        flushes.push(sink.flush());
+        await Promise.resolve();
+      }
+    }
+    await Promise.all(flushes);
+    await sink.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(100);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  });
+
+  it('appends to an existing ledger', async () => {
+    const path = join(temp.directory, 'usage.jsonl');
+    writeFileSync(path, '{"earlier":true}\n');
+    const sink = new JsonlSink(path);
+    sink.write(buildUsageRecord(makeInput(), 'session-1', 0.001));
+    await sink.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('{"earlier":true}');
+  });
+
+  it('reports a write error through onError, keeps the line queued and writes it once the path works', async () => {
+    const blocker = join(temp.directory, 'blocker');
+    writeFileSync(blocker, 'a file, not a directory');
+    const path = join(blocker, 'usage.jsonl');
+    const errors: Error[] = [];
+    const sink = new JsonlSink(path, { onError: (error) => errors.push(error) });
+    expect(() => sink.write(buildUsageRecord(makeInput(), 'session-1', 0.001))).not.toThrow();
+    await sink.flush();
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]).toBeInstanceOf(Error);
+    expect(sink.pendingCount).toBe(1);
+
+    rmSync(blocker);
+    sink.write(buildUsageRecord(makeInput({ attempt: 2 }), 'session-1', 0.001));
+    await sink.flush();
+    expect(sink.pendingCount).toBe(0);
+    const attempts = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { attempt: number }).attempt);
+    expect(attempts).toEqual([1, 2]);
+  });
+
+  it('reports a record it cannot serialise instead of throwing', async () => {
+    const errors: Error[] = [];
+    const sink = new JsonlSink(join(temp.directory, 'usage.jsonl'), { onError: (error) => errors.push(error) });
+    const record = { ...buildUsageRecord(makeInput(), 'session-1', 0.001), metadata: { big: 1n } as unknown as Record<string, string> };
+    expect(() => sink.write(record)).not.toThrow();
+    await sink.flush();
+    expect(errors).toHaveLength(1);
+  });
+});
