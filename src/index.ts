@@ -1,0 +1,39 @@
+export { LLMOrchestrator } from './llm-orchestrator.js';
+export { AllFallbacksFailedError } from './errors/all-fallbacks-failed-error.js';
+export { ConfigurationError } from './errors/configuration-error.js';
+export { ModelNotFoundError } from './errors/model-not-found-error.js';
+export { OrchestratorError } from './errors/orchestrator-error.js';
+export { ProviderError } from './errors/provider-error.js';
+export { StreamInterruptedError } from './errors/stream-interrupted-error.js';
+export { CostTracker } from './cost/cost-tracker.js';
+export { CsvSink } from './cost/csv-sink.js';
+export { JsonlSink } from './cost/jsonl-sink.js';
+export { LEDGER_COLUMNS } from './cost/usage-record.js';
+export { ModelRegistry } from './registry/model-registry.js';
+export { createUsage } from './spec/usage.js';
+
+export type { Logger, OrchestratorOptions, ProviderSupplier } from './llm-orchestrator.js';
+export type { ConfigInput } from './config/config-schema.js';
+export type { ConfigurationIssue } from './errors/configuration-error.js';
+export type { ErrorKind } from './errors/error-kind.js';
+export type { ProviderErrorOptions } from './errors/provider-error.js';
+export type { CostSink } from './cost/cost-sink.js';
+export type { UsageRecord } from './cost/usage-record.js';
+export type { OrchestratorEvents, OrchestratorEventName } from './orchestrator/orchestrator-events.js';
+export type { ModelInfo } from './registry/model-info.js';
+export type { RefreshResult } from './registry/model-registry.js';
+export type {
+  Attempt,
+  AttemptStatus,
+  BaseLLMProvider,
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ChatStream,
+  FinishReason,
+  ProviderRequest,
+  ProviderResult,
+  ProviderStreamEvent,
+  StreamChunk,
+  Usage,
+} from './spec/index.js';

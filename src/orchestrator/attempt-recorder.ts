@@ -1,0 +1,85 @@
+import type { NormalizedProviderConfig } from '../config/normalized-config.js';
+import type { CostTracker } from '../cost/cost-tracker.js';
+import type { PriceBook } from '../cost/price-book.js';
+import type { ProviderError } from '../errors/provider-error.js';
+import type { AttemptStatus } from '../spec/chat-response.js';
+import type { Usage } from '../spec/usage.js';
+import type { Candidate } from './candidate.js';
+import type { RequestContext } from './request-context.js';
+
+/** How one attempt ended, as the recorder needs it. */
+export interface AttemptOutcome {
+  candidate: Candidate;
+  attempt: number;
+  status: AttemptStatus;
+  usage: Usage;
+  usageSource: 'provider' | 'estimated';
+  latencyMs: number;
+  error?: ProviderError;
+}
+
+/** What the recorder reports through. */
+export interface AttemptRecorderOptions {
+  tracker: CostTracker;
+  priceBook: PriceBook;
+  trackingEnabled: boolean;
+  sessionId: string;
+  providerConfig: (provider: string) => NormalizedProviderConfig | undefined;
+  providerType: (provider: string) => string;
+  onRecord: (record: ReturnType<CostTracker['record']>) => void;
+  warn: (code: string, message: string, provider?: string, model?: string) => void;
+}
+
+/**
+ * Turns each attempt's end into exactly one priced cost record and one `Attempt`, and keeps the
+ * call's running cost. Called once per attempt that reached its adapter, from the path that ends
+ * the attempt, whatever the end (completed, failed, interrupted, aborted, abandoned).
+ */
+export class AttemptRecorder {
+  constructor(private readonly options: AttemptRecorderOptions) {}
+
+  record(context: RequestContext, outcome: AttemptOutcome): void {
+    const { candidate, usage } = outcome;
+    const { costUsd, priceSource } = this.options.priceBook.price({
+      provider: candidate.provider,
+      providerType: this.options.providerType(candidate.provider),
+      model: candidate.model,
+      usage,
+    });
+    if (costUsd === null) {
+      this.options.warn(
+        'unpriced_model',
+        `No price for model '${candidate.model}' of provider '${candidate.provider}': its cost is recorded as unknown (add it under cost_tracking.pricing)`,
+        candidate.provider,
+        candidate.model,
+      );
+    }
+    context.cost = context.cost === null || costUsd === null ? null : context.cost + costUsd;
+    context.attempts.push({
+      attempt: outcome.attempt,
+      provider: candidate.provider,
+      model: candidate.model,
+      status: outcome.status,
+      ...(outcome.error ? { error: outcome.error } : {}),
+      latencyMs: outcome.latencyMs,
+    });
+    if (outcome.error) context.errors.push(outcome.error);
+    if (!this.options.trackingEnabled) return;
+    const record = this.options.tracker.record({
+      sessionId: this.options.sessionId,
+      requestId: context.requestId,
+      attempt: outcome.attempt,
+      provider: candidate.provider,
+      model: candidate.model,
+      status: outcome.status,
+      usage,
+      usageSource: outcome.usageSource,
+      costUsd,
+      priceSource,
+      latencyMs: outcome.latencyMs,
+      ...(outcome.error ? { errorKind: outcome.error.kind } : {}),
+      ...(context.request.metadata ? { metadata: context.request.metadata } : {}),
+    });
+    this.options.onRecord(record);
+  }
+}

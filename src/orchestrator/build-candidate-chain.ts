@@ -1,0 +1,66 @@
+import type { NormalizedConfig } from '../config/normalized-config.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import type { Candidate } from './candidate.js';
+
+/** The chain of one call, and the providers left out of it with the reason. */
+export interface CandidateChain {
+  candidates: Candidate[];
+  skipped: Array<{ provider: string; reason: string }>;
+}
+
+/**
+ * The candidates of one call, in order (API.md, "Fallback"): the pinned target if the request
+ * pins one; else the active provider's models (`active_model` first, then `fallback_models`);
+ * then, only with `cross_provider_fallback`, each other provider's models in `provider_order`.
+ * Unavailable providers are left out and reported in `skipped`.
+ *
+ * @throws ConfigurationError when the request pins a provider the config does not have.
+ */
+export function buildCandidateChain(config: NormalizedConfig, pin: { provider?: string; model?: string }): CandidateChain {
+  const skipped: CandidateChain['skipped'] = [];
+  const candidates: Candidate[] = [];
+
+  const add = (provider: string, models: readonly string[]) => {
+    const entry = config.providers[provider];
+    if (!entry) return;
+    if (!entry.available) {
+      skipped.push({ provider, reason: entry.unavailableReason ?? 'unavailable' });
+      return;
+    }
+    const seen = new Set<string>();
+    for (const model of models) {
+      if (seen.has(model)) continue;
+      seen.add(model);
+      candidates.push({ provider, model });
+    }
+  };
+
+  if (pin.provider !== undefined) {
+    const entry = config.providers[pin.provider];
+    if (!entry) {
+      const known = Object.keys(config.providers).join(', ');
+      throw new ConfigurationError([{ path: 'request.provider', message: `unknown provider '${pin.provider}' (configured: ${known})` }]);
+    }
+    if (pin.model !== undefined) add(pin.provider, [pin.model]);
+    else add(pin.provider, modelsOf(config, pin.provider));
+    return { candidates, skipped };
+  }
+
+  if (pin.model !== undefined) {
+    add(config.activeProvider, [pin.model]);
+    return { candidates, skipped };
+  }
+
+  add(config.activeProvider, modelsOf(config, config.activeProvider));
+  if (config.crossProviderFallback) {
+    for (const provider of config.providerOrder) {
+      if (provider !== config.activeProvider) add(provider, modelsOf(config, provider));
+    }
+  }
+  return { candidates, skipped };
+}
+
+function modelsOf(config: NormalizedConfig, provider: string): string[] {
+  const models = config.providers[provider]?.fallbackModels ?? [];
+  return provider === config.activeProvider ? [config.activeModel, ...models] : models;
+}

@@ -1,0 +1,16 @@
+import type { NormalizedConfig } from '../config/normalized-config.js';
+import type { BaseLLMProvider } from '../spec/base-llm-provider.js';
+import type { TypedEmitter } from '../internal/typed-emitter.js';
+import type { AttemptRecorder } from './attempt-recorder.js';
+import type { OrchestratorEvents } from './orchestrator-events.js';
+
+/** What the send and stream paths need from the orchestrator that owns them. */
+export interface OrchestratorCore {
+  config: NormalizedConfig;
+  provider(name: string): BaseLLMProvider;
+  recorder: AttemptRecorder;
+  events: TypedEmitter<OrchestratorEvents>;
+  warn(code: string, message: string, provider?: string, model?: string): void;
+  /** Source of randomness for backoff jitter. @default Math.random */
+  random: () => number;
+}
