@@ -1,0 +1,1 @@
+export { GeminiProvider, type GeminiProviderOptions, type GeminiSdk } from './gemini-provider.js';

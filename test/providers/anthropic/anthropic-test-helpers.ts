@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { http, HttpResponse } from 'msw';
+import { AnthropicProvider } from '../../../src/providers/anthropic/anthropic-provider.js';
+import type { ProviderRequest } from '../../../src/spec/provider-request.js';
+import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-event.js';
+
+/** The recorded responses shared by every adapter's tests. */
+export { recordedDirectory } from '../../setup/recorded-fixtures.js';
+import { recordedDirectory } from '../../setup/recorded-fixtures.js';
+
+/** Reads a recorded file as text. */
+export function readRecorded(name: string): string {
+  return readFileSync(`${recordedDirectory}/${name}`, 'utf8');
+}
+
+/** The origin msw answers on in Anthropic tests. */
+export const anthropicOrigin = 'https://api.anthropic.test';
+/** The model id Anthropic tests call (not one the SDK warns about as deprecated). */
+export const anthropicModel = 'claude-haiku-4-5-20251001';
+/** A fake key: nothing in an error or `inspect` may show it. */
+export const anthropicApiKey = 'sk-ant-test-secret-0123456789abcdef';
+
+/** A provider pointed at `origin`. */
+export function createAnthropicProvider(origin: string = anthropicOrigin): AnthropicProvider {
+  return new AnthropicProvider({ name: 'anthropic', apiKey: anthropicApiKey, baseUrl: origin });
+}
+
+/** A minimal request. */
+export function anthropicRequest(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
+  return {
+    model: anthropicModel,
+    messages: [{ role: 'user', content: 'Hello, how are you?' }],
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+/** The lines of a recorded `.chunks.txt` file, one JSON event each. */
+export function recordedChunks(name: string): string[] {
+  return readRecorded(name)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+}
+
+/** Anthropic's SSE framing of one event: `event: <its type>` then `data: <json>`. */
+export function anthropicSseEvent(json: string): string {
+  const type = (JSON.parse(json) as { type: string }).type;
+  return `event: ${type}\ndata: ${json}\n\n`;
+}
+
+/**
+ * An HTTP 200 SSE response, one event per pull. With `cut`, the body stays open after the events
+ * and fails with `TypeError: terminated` (undici's broken connection) once `cut` resolves: msw
+ * tees every mocked body, and an error discards chunks still queued for the reader.
+ */
+export function anthropicSseResponse(events: string[], options: { cut?: Promise<void> } = {}): HttpResponse<ReadableStream> {
+  const encoder = new TextEncoder();
+  let index = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const event = events[index++];
+      if (event !== undefined) controller.enqueue(encoder.encode(event));
+      else if (options.cut === undefined) controller.close();
+      else {
+        await options.cut;
+        controller.error(new TypeError('terminated'));
+      }
+    },
+  });
+  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+}
+
+/** An Anthropic error response: `{ type: 'error', error: { type, message } }`. */
+export function anthropicError(status: number, type: string, message: string, headers: Record<string, string> = {}) {
+  return HttpResponse.json({ type: 'error', error: { type, message }, request_id: 'req_test' }, { status, headers: { 'request-id': 'req_test', ...headers } });
+}
+
+/** One handler for `POST /v1/messages`, streaming or not. */
+export function messagesHandler(
+  answer: (context: { request: Request; body: Record<string, unknown>; stream: boolean }) => Response | Promise<Response>,
+  origin: string = anthropicOrigin,
+) {
+  return http.post(`${origin}/v1/messages`, async ({ request }) => {
+    const body = (await request.clone().json()) as Record<string, unknown>;
+    return answer({ request, body, stream: body.stream === true });
+  });
+}
+
+/** Everything a stream yielded, or the error it threw. */
+export async function collectStream(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ events: ProviderStreamEvent[]; error?: unknown }> {
+  const events: ProviderStreamEvent[] = [];
+  try {
+    for await (const event of stream) events.push(event);
+    return { events };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
+/** The concatenated text of `text-delta` events. */
+export function textOf(events: ProviderStreamEvent[]): string {
+  return events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
+}

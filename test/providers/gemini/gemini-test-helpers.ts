@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { http, HttpResponse } from 'msw';
+import { GeminiProvider, type GeminiSdk } from '../../../src/providers/gemini/gemini-provider.js';
+import type { ProviderRequest } from '../../../src/spec/provider-request.js';
+import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-event.js';
+
+/** The recorded responses shared by every adapter's tests. */
+export { recordedDirectory } from '../../setup/recorded-fixtures.js';
+import { recordedDirectory } from '../../setup/recorded-fixtures.js';
+
+/** Reads a recorded file as text. */
+export function readRecorded(name: string): string {
+  return readFileSync(`${recordedDirectory}/${name}`, 'utf8');
+}
+
+/** The origin msw answers on in Gemini tests. */
+export const geminiOrigin = 'https://generativelanguage.test';
+/** The model id Gemini tests call. */
+export const geminiModel = 'gemini-3-pro-preview';
+/** A fake key: nothing in an error or `inspect` may show it. */
+export const geminiApiKey = 'AIzaTEST-secret-key-0123456789abcdef';
+/** Both SDK backends: every Gemini test runs with each. */
+export const geminiSdks: GeminiSdk[] = ['generative-ai', 'genai'];
+
+/** A provider on `sdk` pointed at `origin`. */
+export function createGeminiProvider(sdk: GeminiSdk, origin: string = geminiOrigin): GeminiProvider {
+  return new GeminiProvider({ name: 'gemini', apiKey: geminiApiKey, baseUrl: origin, sdk });
+}
+
+/** A minimal request. */
+export function geminiRequest(overrides: Partial<ProviderRequest> = {}): ProviderRequest {
+  return {
+    model: geminiModel,
+    messages: [{ role: 'user', content: 'How many r in strawberry?' }],
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+/** The lines of a recorded `.chunks.txt` file, one JSON event each. */
+export function recordedChunks(name: string): string[] {
+  return readRecorded(name)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+}
+
+/** Gemini's SSE framing of one event: `data: <json>` and a CRLF blank line. */
+export function geminiSseEvent(json: string): string {
+  return `data: ${json}\r\n\r\n`;
+}
+
+/** Whether a request URL is the streaming endpoint. */
+export function isStreamUrl(url: string): boolean {
+  return new URL(url).pathname.endsWith(':streamGenerateContent');
+}
+
+/**
+ * An HTTP 200 SSE response, one event per pull. With `cut`, the body stays open after the events
+ * and fails with `TypeError: terminated` (undici's broken connection) once `cut` resolves: msw
+ * and `@google/generative-ai` tee the body, and an error discards chunks still queued for the reader.
+ */
+export function geminiSseResponse(events: string[], options: { cut?: Promise<void> } = {}): HttpResponse<ReadableStream> {
+  const encoder = new TextEncoder();
+  let index = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const event = events[index++];
+      if (event !== undefined) controller.enqueue(encoder.encode(event));
+      else if (options.cut === undefined) controller.close();
+      else {
+        await options.cut;
+        controller.error(new TypeError('terminated'));
+      }
+    },
+  });
+  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+}
+
+/** A Google error body. */
+export function googleError(status: number, googleStatus: string, message: string, details?: object[]): Response {
+  return HttpResponse.json({ error: { code: status, message, status: googleStatus, ...(details ? { details } : {}) } }, { status });
+}
+
+/** One handler for both generateContent endpoints of every model under `origin`. */
+export function geminiHandler(
+  answer: (context: { request: Request; stream: boolean }) => Response | Promise<Response>,
+  origin: string = geminiOrigin,
+) {
+  return http.post(`${origin}/v1beta/models/*`, ({ request }) => answer({ request, stream: isStreamUrl(request.url) }));
+}
+
+/** Everything a stream yielded, or the error it threw. */
+export async function collectStream(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ events: ProviderStreamEvent[]; error?: unknown }> {
+  const events: ProviderStreamEvent[] = [];
+  try {
+    for await (const event of stream) events.push(event);
+    return { events };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
+/** The concatenated text of `text-delta` events. */
+export function textOf(events: ProviderStreamEvent[]): string {
+  return events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
+}
