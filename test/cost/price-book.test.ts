@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUE_PRICE_SOURCE, CATALOGUE_VERSION } from '../../src/cost/catalogue-version.js';
 import { PriceBook } from '../../src/cost/price-book.js';
 import { createUsage } from '../../src/spec/usage.js';
+import { recordedDirectory } from '../setup/recorded-fixtures.js';
 
 // Source numbers below are USD per 1M tokens, as the providers' pricing pages list them and as
 // @pydantic/genai-prices 0.1.8 carries them. Every expected cost is worked out by hand.
@@ -144,7 +145,7 @@ describe('PriceBook with the catalogue', () => {
 describe('PriceBook on the recorded provider responses (shared/fixtures/recorded)', () => {
   const book = new PriceBook();
   const fixture = (name: string): Record<string, unknown> =>
-    JSON.parse(readFileSync(join(process.cwd(), '../shared/fixtures/recorded', name), 'utf8')) as Record<string, unknown>;
+    JSON.parse(readFileSync(join(recordedDirectory, name), 'utf8')) as Record<string, unknown>;
 
   it('prices openai-text.json: gpt-4.1-nano-2025-04-14, 16 in / 363 out at 0.10 / 0.40', () => {
     const body = fixture('openai-text.json') as { model: string; usage: { prompt_tokens: number; completion_tokens: number } };
