@@ -2,6 +2,8 @@ import type { ErrorKind } from '../../errors/error-kind.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { parseRetryAfter, type HeadersLike } from '../../internal/parse-retry-after.js';
+import { redactSecrets } from '../../internal/redact-secrets.js';
+import { isNetworkError } from '../../internal/is-network-error.js';
 
 /** Who failed, for the error's fields, and what to scrub from its message. */
 export interface AnthropicErrorContext {
@@ -47,7 +49,7 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
   if (context.signal?.aborted) {
     return new ProviderError({ ...base, kind: 'aborted', message: 'request aborted', cause: context.signal.reason });
   }
-  const message = scrub(error instanceof Error ? error.message : String(error), context.secret);
+  const message = redactSecrets(error instanceof Error ? error.message : String(error), [context.secret]);
   const name = error instanceof Error ? error.name : '';
   if (name === 'APIUserAbortError' || name === 'AbortError') return new ProviderError({ ...base, kind: 'aborted', message, cause: error });
   if (name === 'APIConnectionTimeoutError') return new ProviderError({ ...base, kind: 'timeout', message, cause: error });
@@ -55,7 +57,7 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
 
   const apiError = readApiError(error);
   if (apiError === undefined) {
-    return new ProviderError({ ...base, kind: isNetworkError(error) ? 'network' : 'unknown', message, cause: error });
+    return new ProviderError({ ...base, kind: isNetworkError(error, networkMessages) ? 'network' : 'unknown', message, cause: error });
   }
   const kind = apiError.status === undefined ? (kindByErrorType[apiError.type ?? ''] ?? 'server') : kindByStatus(apiError.status, apiError.type, message);
   const retryAfterMs = parseRetryAfter(apiError.headers);
@@ -104,15 +106,4 @@ function readApiError(error: unknown): ApiErrorShape | undefined {
   return shape;
 }
 
-function isNetworkError(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
-    if (networkMessages.test(current.message)) return true;
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|UND_ERR|ENOTFOUND|EAI_AGAIN)/.test(code)) return true;
-  }
-  return false;
-}
 
-function scrub(message: string, secret: string | undefined): string {
-  return secret ? message.split(secret).join('[redacted]') : message;
-}

@@ -3,6 +3,7 @@ import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { Usage } from '../../spec/usage.js';
 import { parseRetryAfterHeader } from './parse-retry-after-header.js';
+import { redactSecrets } from '../../internal/redact-secrets.js';
 
 /** Where an error happened, for the {@link ProviderError} built from it. */
 export interface BedrockErrorContext {
@@ -69,7 +70,7 @@ export function mapBedrockError(error: unknown, context: BedrockErrorContext): P
   const retryAfterMs = parseRetryAfterHeader(shape.$response?.headers?.['retry-after']);
 
   const kind = classify({ name, message: rawMessage, code, status, aborted: context.signal?.aborted === true });
-  const message = redact(`${name}: ${rawMessage}`, context.secrets ?? []);
+  const message = redactSecrets(`${name}: ${rawMessage}`, context.secrets ?? []);
   const options = {
     message: kind === 'auth' && name === 'CredentialsProviderError' ? `no AWS credentials found (${message})` : message,
     provider: context.provider,
@@ -125,10 +126,4 @@ function classify(error: { name: string; message: string; code?: string; status?
   return 'unknown';
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  }
-  return result;
-}
+

@@ -2,6 +2,7 @@ import { mapGeminiSdkError } from './map-gemini-sdk-error.js';
 import { mapGoogleError } from './map-google-error.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
+import { redactSecrets } from '../../internal/redact-secrets.js';
 
 /** One entry of `GET /v1beta/models`. */
 interface GeminiModelEntry {
@@ -75,7 +76,7 @@ async function getJson(url: URL, options: { providerName: string; apiKey: string
       model: context.model,
       kind: classification.kind,
       status: response.status,
-      message: options.apiKey ? classification.message.split(options.apiKey).join('[redacted]') : classification.message,
+      message: redactSecrets(classification.message, [options.apiKey]),
       ...(classification.retryAfterMs === undefined ? {} : { retryAfterMs: classification.retryAfterMs }),
     };
     throw classification.kind === 'not_found' ? new ModelNotFoundError(errorOptions) : new ProviderError(errorOptions);

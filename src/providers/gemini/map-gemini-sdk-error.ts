@@ -1,6 +1,8 @@
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { mapGoogleError } from './map-google-error.js';
+import { redactSecrets } from '../../internal/redact-secrets.js';
+import { isNetworkError } from '../../internal/is-network-error.js';
 
 /** Who failed, for the error's fields, and what to scrub from its message. */
 export interface GeminiErrorContext {
@@ -35,15 +37,15 @@ export function mapGeminiSdkError(error: unknown, context: GeminiErrorContext): 
       ...base,
       kind: classification.kind,
       status,
-      message: scrub(classification.message, context.secret),
+      message: redactSecrets(classification.message, [context.secret]),
       cause: error,
       ...(classification.retryAfterMs === undefined ? {} : { retryAfterMs: classification.retryAfterMs }),
     };
     return classification.kind === 'not_found' ? new ModelNotFoundError(options) : new ProviderError(options);
   }
-  const message = scrub(rawMessage, context.secret);
+  const message = redactSecrets(rawMessage, [context.secret]);
   if (isAbortError(error)) return new ProviderError({ ...base, kind: 'aborted', message, cause: error });
-  if (isNetworkError(error)) return new ProviderError({ ...base, kind: 'network', message, cause: error });
+  if (isNetworkError(error, networkMessages)) return new ProviderError({ ...base, kind: 'network', message, cause: error });
   return new ProviderError({ ...base, kind: 'unknown', message, cause: error });
 }
 
@@ -79,15 +81,4 @@ function isAbortError(error: unknown): boolean {
   return error.name === 'AbortError' || /Request aborted/i.test(error.message);
 }
 
-function isNetworkError(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
-    if (networkMessages.test(current.message)) return true;
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|UND_ERR|ENOTFOUND|EAI_AGAIN)/.test(code)) return true;
-  }
-  return false;
-}
 
-function scrub(message: string, secret: string | undefined): string {
-  return secret ? message.split(secret).join('[redacted]') : message;
-}

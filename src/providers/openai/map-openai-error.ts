@@ -2,6 +2,8 @@ import type { ErrorKind } from '../../errors/error-kind.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { parseRetryAfter, type HeadersLike } from '../../internal/parse-retry-after.js';
+import { redactSecrets } from '../../internal/redact-secrets.js';
+import { isNetworkError } from '../../internal/is-network-error.js';
 
 /** The OpenAI SDK's error classes the mapping tells apart (from the loaded `openai` module). */
 export interface OpenAIErrorClasses {
@@ -37,7 +39,8 @@ interface OpenAIApiErrorShape extends Error {
   type?: unknown;
 }
 
-const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
+/** fetch's own words for a connection that failed or broke (undici, and msw's simulated error). */
+const networkMessages = /^(terminated|fetch failed|Failed to fetch)$/;
 const maxProviderMessageLength = 500;
 
 /**
@@ -57,7 +60,7 @@ const maxProviderMessageLength = 500;
  */
 export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): ProviderError {
   if (error instanceof ProviderError) return error;
-  const redact = (text: string) => redactSecrets(text, context.secrets ?? []);
+  const redact = (text: string) => redactOpenAISecrets(text, context.secrets ?? []);
   redactMessage(error, redact);
   const base = { provider: context.provider, model: context.model, cause: error };
 
@@ -76,7 +79,7 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Pro
   if (context.whileReadingBody) {
     return new ProviderError({ ...base, kind: 'network', message: `the stream broke off: ${redact(describeCause(error))}` });
   }
-  if (isNetworkError(error)) {
+  if (isNetworkError(error, networkMessages)) {
     return new ProviderError({ ...base, kind: 'network', message: `connection failed: ${redact(describeCause(error))}` });
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -175,15 +178,6 @@ function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
 
-function isNetworkError(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && networkCodes.has(code)) return true;
-    if (current instanceof TypeError && (message === 'terminated' || message === 'fetch failed' || message === 'Failed to fetch')) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 /** "TypeError: terminated (UND_ERR_SOCKET: other side closed)" from an error and its causes. */
 function describeCause(error: unknown): string {
@@ -219,11 +213,7 @@ function redactMessage(error: unknown, redact: (text: string) => string): void {
   }
 }
 
-function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  }
+function redactOpenAISecrets(text: string, secrets: readonly string[]): string {
   // OpenAI echoes a masked form of a wrong key ("sk-proj-****abcd"): drop it as well.
-  return result.replace(/\bsk-[A-Za-z0-9_*.-]{3,}/g, 'sk-[redacted]');
+  return redactSecrets(text, secrets).replace(/\bsk-[A-Za-z0-9_*.-]{3,}/g, 'sk-[redacted]');
 }

@@ -3,6 +3,7 @@ import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { Usage } from '../../spec/usage.js';
 import { mapGoogleError } from '../gemini/map-google-error.js';
+import { isNetworkError } from '../../internal/is-network-error.js';
 
 /** Where a Vertex error happened, for the {@link ProviderError} built from it. */
 export interface VertexErrorContext {
@@ -31,7 +32,6 @@ const statusInMessage = /got status: (\d{3})[^.{]*\.?\s*(.*)$/s;
 const authMessages =
   /could not load the default credentials|could not refresh access token|unable to authenticate your request|invalid_grant|invalid_client|unauthorized_client|no access, refresh token|error:.*private key|could not get a google access token/i;
 const networkMessages = /terminated|fetch failed|other side closed|socket hang up|failed to parse final chunk of stream|exception posting request|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE/i;
-const networkCodes = /^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR)/;
 
 /**
  * Turns anything `@google-cloud/vertexai`, `@google/genai` or the token fetch threw into a
@@ -86,7 +86,7 @@ export function mapVertexError(error: unknown, context: VertexErrorContext): Pro
     message = `the response was not JSON (an HTML error page from a proxy?): ${rawMessage}`;
   } else if (shape.name === 'AbortError' || shape.name === 'TimeoutError') {
     kind = shape.name === 'AbortError' ? 'aborted' : 'timeout';
-  } else if (isNetworkFailure(error)) {
+  } else if (isNetworkError(error, networkMessages)) {
     kind = 'network';
     message = describeChain(error);
   }
@@ -126,14 +126,6 @@ function isAuthFailure(error: unknown, credentialsPath: string | undefined): boo
   return false;
 }
 
-function isNetworkFailure(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; current = asShape(current).cause, depth++) {
-    const code = asShape(current).code;
-    if (typeof code === 'string' && networkCodes.test(code)) return true;
-    if (networkMessages.test(messageOf(current))) return true;
-  }
-  return false;
-}
 
 function describeChain(error: unknown): string {
   const parts: string[] = [];
