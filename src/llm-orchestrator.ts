@@ -7,6 +7,8 @@ import { CsvSink } from './cost/csv-sink.js';
 import { JsonlSink } from './cost/jsonl-sink.js';
 import { PriceBook } from './cost/price-book.js';
 import { ConfigurationError } from './errors/configuration-error.js';
+import { ProviderError } from './errors/provider-error.js';
+import { redactSecrets } from './internal/redact-secrets.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import { AttemptRecorder } from './orchestrator/attempt-recorder.js';
 import { CallScope } from './orchestrator/call-scope.js';
@@ -22,7 +24,6 @@ import { ModelRegistry, type RefreshResult } from './registry/model-registry.js'
 import type { BaseLLMProvider } from './spec/base-llm-provider.js';
 import type { ChatRequest } from './spec/chat-request.js';
 import type { ChatResponse, ChatStream } from './spec/chat-response.js';
-import { ProviderError } from './errors/provider-error.js';
 
 /** Console-like logger; only `warn` is required. */
 export interface Logger {
@@ -75,6 +76,8 @@ export class LLMOrchestrator {
   readonly #warned = new Set<string>();
   readonly #ownsTracker: boolean;
   readonly #core: OrchestratorCore;
+  /** Calls in progress: `close()` waits for them so their records reach the sinks. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #closed: Promise<void> | undefined;
 
   /**
@@ -92,26 +95,36 @@ export class LLMOrchestrator {
     this.#config = loaded.config;
     this.#logger = options.logger ?? console;
     this.sessionId = options.sessionId ?? randomUUID();
-    this.#events = new TypedEmitter<OrchestratorEvents>((error, event) =>
-      this.#logger.warn(`llm-orchestrator: a '${String(event)}' listener threw: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    this.#events = new TypedEmitter<OrchestratorEvents>((error, event) => {
+      try {
+        this.#logger.warn(`llm-orchestrator: a '${String(event)}' listener threw: ${error instanceof Error ? error.message : String(error)}`);
+      } catch {
+        // Neither a listener nor the logger may fail a call.
+      }
+    });
     const onSinkWarning = (warning: { code: string; message: string }) => this.#warn(warning.code, warning.message);
     this.#ownsTracker = options.tracker === undefined;
     this.tracker = options.tracker ?? new CostTracker({ sessionId: this.sessionId, onWarning: onSinkWarning });
     const { costTracking } = this.#config;
     if (costTracking.enabled) {
-      if (costTracking.logPath) this.tracker.addSink(new JsonlSink(costTracking.logPath, { onError: (error) => this.#sinkFailed(costTracking.logPath!, error) }));
-      for (const sink of costTracking.sinks) {
-        const onError = (error: unknown) => this.#sinkFailed(sink.path, error);
-        this.tracker.addSink(sink.type === 'csv' ? new CsvSink(sink.path, { onError }) : new JsonlSink(sink.path, { onError }));
+      const files = [...(costTracking.logPath ? [{ type: 'jsonl' as const, path: costTracking.logPath }] : []), ...costTracking.sinks];
+      // A tracker shared by several orchestrators gets each file once, not once per orchestrator.
+      const attached = attachedFiles.get(this.tracker) ?? new Set<string>();
+      attachedFiles.set(this.tracker, attached);
+      for (const file of files) {
+        const key = `${file.type}:${file.path}`;
+        if (attached.has(key)) continue;
+        attached.add(key);
+        const onError = (error: unknown) => this.#sinkFailed(file.path, error);
+        this.tracker.addSink(file.type === 'csv' ? new CsvSink(file.path, { onError }) : new JsonlSink(file.path, { onError }));
       }
     }
+    const secrets = collectSecrets(this.#config);
     const recorder = new AttemptRecorder({
       tracker: this.tracker,
       priceBook: new PriceBook({ overrides: costTracking.pricing }),
       trackingEnabled: costTracking.enabled,
       sessionId: this.sessionId,
-      providerConfig: (name) => this.#config.providers[name],
       providerType: (name) => this.#config.providers[name]?.type ?? name,
       onRecord: (record) => this.#events.emit('usage', { record }),
       warn: (code, message, provider, model) => this.#warn(code, message, provider, model),
@@ -122,6 +135,7 @@ export class LLMOrchestrator {
       recorder,
       events: this.#events,
       warn: (code, message, provider, model) => this.#warn(code, message, provider, model),
+      redact: (text) => redactSecrets(text, secrets),
       random: Math.random,
     };
     this.registry = new ModelRegistry({
@@ -144,8 +158,10 @@ export class LLMOrchestrator {
    */
   async send(request: ChatRequest): Promise<ChatResponse> {
     validateChatRequest(request);
-    const context = new RequestContext(randomUUID(), request, new CallScope(request.signal, request.timeoutMs));
-    return sendRequest(this.#core, context);
+    const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
+    const pending = sendRequest(this.#core, context);
+    this.#track(pending);
+    return pending;
   }
 
   /**
@@ -158,7 +174,7 @@ export class LLMOrchestrator {
    */
   stream(request: ChatRequest): ChatStream {
     validateChatRequest(request);
-    return streamRequest(this.#core, request, randomUUID());
+    return streamRequest(this.#core, request, randomUUID(), (done) => this.#track(done));
   }
 
   /** Total USD of this orchestrator's session. */
@@ -233,11 +249,23 @@ export class LLMOrchestrator {
     return true;
   }
 
-  /** Flushes every cost sink (and closes them when the tracker is this orchestrator's own). */
+  /**
+   * Waits for the calls in progress to end (so their records reach the sinks), then flushes
+   * every cost sink, and closes them when the tracker is this orchestrator's own. A stream in
+   * progress ends when it is read to its end, broken out of, or aborted.
+   */
   close(): Promise<void> {
-    const closing = this.#closed ?? (this.#ownsTracker ? this.tracker.close() : this.tracker.flush());
-    this.#closed = closing;
-    return closing;
+    this.#closed ??= (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await (this.#ownsTracker ? this.tracker.close() : this.tracker.flush());
+    })();
+    return this.#closed;
+  }
+
+  #track(call: Promise<unknown>): void {
+    this.#inFlight.add(call);
+    const forget = () => this.#inFlight.delete(call);
+    call.then(forget, forget);
   }
 
   #entry(provider: string): NormalizedProviderConfig {
@@ -268,7 +296,25 @@ export class LLMOrchestrator {
     const key = `${code}\u0000${provider ?? ''}\u0000${model ?? ''}`;
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
-    this.#logger.warn(`llm-orchestrator: ${message}`);
+    try {
+      this.#logger.warn(`llm-orchestrator: ${message}`);
+    } catch {
+      // A logger that throws must not fail a call: the warning still goes out as an event.
+    }
     this.#events.emit('warning', { code, message, ...(provider !== undefined ? { provider } : {}), ...(model !== undefined ? { model } : {}) });
   }
+}
+
+/** The files each tracker already writes to, so a shared tracker never gets the same file twice. */
+const attachedFiles = new WeakMap<CostTracker, Set<string>>();
+
+/** Every secret of the config, to keep them out of messages we did not write ourselves. */
+function collectSecrets(config: NormalizedConfig): string[] {
+  const secrets: string[] = [];
+  for (const entry of Object.values(config.providers)) {
+    for (const secret of [entry.apiKey, entry.awsAccessKeyId, entry.awsSecretAccessKey, entry.awsSessionToken]) {
+      if (secret) secrets.push(secret.reveal());
+    }
+  }
+  return secrets;
 }

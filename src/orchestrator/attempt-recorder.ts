@@ -1,4 +1,3 @@
-import type { NormalizedProviderConfig } from '../config/normalized-config.js';
 import type { CostTracker } from '../cost/cost-tracker.js';
 import type { PriceBook } from '../cost/price-book.js';
 import type { ProviderError } from '../errors/provider-error.js';
@@ -24,7 +23,6 @@ export interface AttemptRecorderOptions {
   priceBook: PriceBook;
   trackingEnabled: boolean;
   sessionId: string;
-  providerConfig: (provider: string) => NormalizedProviderConfig | undefined;
   providerType: (provider: string) => string;
   onRecord: (record: ReturnType<CostTracker['record']>) => void;
   warn: (code: string, message: string, provider?: string, model?: string) => void;
@@ -38,23 +36,9 @@ export interface AttemptRecorderOptions {
 export class AttemptRecorder {
   constructor(private readonly options: AttemptRecorderOptions) {}
 
+  /** Records one attempt. Never throws: a failing tracker or pricing is a warning, not a failed call. */
   record(context: RequestContext, outcome: AttemptOutcome): void {
     const { candidate, usage } = outcome;
-    const { costUsd, priceSource } = this.options.priceBook.price({
-      provider: candidate.provider,
-      providerType: this.options.providerType(candidate.provider),
-      model: candidate.model,
-      usage,
-    });
-    if (costUsd === null) {
-      this.options.warn(
-        'unpriced_model',
-        `No price for model '${candidate.model}' of provider '${candidate.provider}': its cost is recorded as unknown (add it under cost_tracking.pricing)`,
-        candidate.provider,
-        candidate.model,
-      );
-    }
-    context.cost = context.cost === null || costUsd === null ? null : context.cost + costUsd;
     context.attempts.push({
       attempt: outcome.attempt,
       provider: candidate.provider,
@@ -64,22 +48,54 @@ export class AttemptRecorder {
       latencyMs: outcome.latencyMs,
     });
     if (outcome.error) context.errors.push(outcome.error);
+    let costUsd: number | null = null;
+    let priceSource = '';
+    try {
+      ({ costUsd, priceSource } = this.options.priceBook.price({
+        provider: candidate.provider,
+        providerType: this.options.providerType(candidate.provider),
+        model: candidate.model,
+        usage,
+      }));
+    } catch (error) {
+      this.#failed('pricing', candidate, error);
+    }
+    if (costUsd === null) {
+      this.options.warn(
+        'unpriced_model',
+        `No price for model '${candidate.model}' of provider '${candidate.provider}': its cost is recorded as unknown (add it under cost_tracking.pricing)`,
+        candidate.provider,
+        candidate.model,
+      );
+    }
+    context.cost = context.cost === null || costUsd === null ? null : context.cost + costUsd;
     if (!this.options.trackingEnabled) return;
-    const record = this.options.tracker.record({
-      sessionId: this.options.sessionId,
-      requestId: context.requestId,
-      attempt: outcome.attempt,
-      provider: candidate.provider,
-      model: candidate.model,
-      status: outcome.status,
-      usage,
-      usageSource: outcome.usageSource,
-      costUsd,
-      priceSource,
-      latencyMs: outcome.latencyMs,
-      ...(outcome.error ? { errorKind: outcome.error.kind } : {}),
-      ...(context.request.metadata ? { metadata: context.request.metadata } : {}),
-    });
+    let record: ReturnType<CostTracker['record']>;
+    try {
+      record = this.options.tracker.record({
+        sessionId: this.options.sessionId,
+        requestId: context.requestId,
+        attempt: outcome.attempt,
+        provider: candidate.provider,
+        model: candidate.model,
+        status: outcome.status,
+        usage,
+        usageSource: outcome.usageSource,
+        costUsd,
+        priceSource,
+        latencyMs: outcome.latencyMs,
+        ...(outcome.error ? { errorKind: outcome.error.kind } : {}),
+        ...(context.request.metadata ? { metadata: context.request.metadata } : {}),
+      });
+    } catch (error) {
+      this.#failed('recording', candidate, error);
+      return;
+    }
     this.options.onRecord(record);
+  }
+
+  #failed(step: string, candidate: Candidate, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.options.warn(`cost_${step}_failed`, `Cost ${step} failed for ${candidate.provider}/${candidate.model}: ${reason}`, candidate.provider, candidate.model);
   }
 }

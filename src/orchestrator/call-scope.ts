@@ -2,11 +2,23 @@ import { ProviderError } from '../errors/provider-error.js';
 import { sleep } from '../internal/sleep.js';
 import type { Candidate } from './candidate.js';
 
-const aborted = Symbol('aborted');
+/** What ends a call early: the caller's signal, the deadline, or a stream consumer that left. */
+type EndCause = 'aborted' | 'timeout' | 'closed';
+
+/** Options of {@link CallScope}. */
+export interface CallScopeOptions {
+  /** The caller's signal. */
+  signal?: AbortSignal;
+  /** Deadline of the whole call. */
+  timeoutMs?: number;
+  /** A stream: its consumer can end the call with {@link CallScope.close}. */
+  closable?: boolean;
+}
 
 /**
- * The life of one call: the caller's `signal` and the `timeoutMs` deadline folded into one
- * signal that every attempt, backoff wait and stream read listens to.
+ * The life of one call: the caller's `signal`, the `timeoutMs` deadline and (for streams) the
+ * consumer leaving, folded into one signal that every attempt, backoff wait and stream read
+ * listens to.
  */
 export class CallScope {
   readonly signal: AbortSignal | undefined;
@@ -14,69 +26,77 @@ export class CallScope {
   readonly #userSignal: AbortSignal | undefined;
   readonly #timeoutMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #cause: 'aborted' | 'timeout' | undefined;
-  #abortedPromise: Promise<typeof aborted> | undefined;
+  #cause: EndCause | undefined;
   readonly #onUserAbort = () => this.#finish('aborted');
 
-  constructor(userSignal?: AbortSignal, timeoutMs?: number) {
-    this.#userSignal = userSignal;
-    this.#timeoutMs = timeoutMs;
-    if (!userSignal && timeoutMs === undefined) return;
+  constructor(options: CallScopeOptions = {}) {
+    this.#userSignal = options.signal;
+    this.#timeoutMs = options.timeoutMs;
+    if (!options.signal && options.timeoutMs === undefined && !options.closable) return;
     this.#controller = new AbortController();
     this.signal = this.#controller.signal;
-    if (userSignal?.aborted) {
+    if (options.signal?.aborted) {
       this.#finish('aborted');
       return;
     }
-    userSignal?.addEventListener('abort', this.#onUserAbort, { once: true });
-    if (timeoutMs !== undefined) {
-      this.#timer = setTimeout(() => this.#finish('timeout'), timeoutMs);
+    options.signal?.addEventListener('abort', this.#onUserAbort, { once: true });
+    if (options.timeoutMs !== undefined) {
+      this.#timer = setTimeout(() => this.#finish('timeout'), options.timeoutMs);
       this.#timer.unref?.();
     }
   }
 
-  /** Whether the caller aborted or the deadline passed. */
+  /** Whether the call was ended early (caller's abort, deadline, consumer gone). */
   get done(): boolean {
     return this.#cause !== undefined;
   }
 
+  /** Ends the call because its consumer stopped reading. */
+  close(): void {
+    this.#finish('closed');
+  }
+
   /** The error that ends the call now that it is done (`aborted` or `timeout`), at `candidate`. */
   error(candidate: Candidate): ProviderError {
-    if (this.#cause === 'timeout') {
-      return new ProviderError({
-        provider: candidate.provider,
-        model: candidate.model,
-        kind: 'timeout',
-        retryable: false,
-        message: `the call's deadline of ${this.#timeoutMs} ms passed`,
-      });
+    const { provider, model } = candidate;
+    switch (this.#cause) {
+      case 'timeout':
+        return new ProviderError({ provider, model, kind: 'timeout', retryable: false, message: `the call's deadline of ${this.#timeoutMs} ms passed` });
+      case 'closed':
+        return new ProviderError({ provider, model, kind: 'aborted', message: 'the stream was closed by its consumer before it completed' });
+      default:
+        return new ProviderError({ provider, model, kind: 'aborted', message: 'the call was aborted by the caller', cause: this.#userSignal?.reason });
     }
-    return new ProviderError({
-      provider: candidate.provider,
-      model: candidate.model,
-      kind: 'aborted',
-      message: 'the call was aborted by the caller',
-      cause: this.#userSignal?.reason,
-    });
   }
 
   /**
    * Settles with `promise`, or rejects with the scope's error as soon as the scope is done, so an
-   * adapter that ignores its signal cannot hold the call past its deadline.
+   * adapter that ignores its signal cannot hold the call past its deadline. The abort listener is
+   * removed when `promise` settles, so a long stream does not pile up listeners.
    */
   race<T>(promise: Promise<T>, candidate: Candidate): Promise<T> {
-    if (!this.signal) return promise;
+    const signal = this.signal;
+    if (!signal) return promise;
     if (this.done) {
       promise.catch(() => {});
       return Promise.reject(this.error(candidate));
     }
-    this.#abortedPromise ??= new Promise((resolve) => this.signal?.addEventListener('abort', () => resolve(aborted), { once: true }));
-    return Promise.race([promise, this.#abortedPromise]).then((value) => {
-      if (value === aborted) {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
         promise.catch(() => {});
-        throw this.error(candidate);
-      }
-      return value as T;
+        reject(this.error(candidate));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
     });
   }
 
@@ -95,10 +115,10 @@ export class CallScope {
     this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
   }
 
-  #finish(cause: 'aborted' | 'timeout'): void {
+  #finish(cause: EndCause): void {
     if (this.#cause) return;
     this.#cause = cause;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#controller?.abort(cause === 'aborted' ? this.#userSignal?.reason : new Error('deadline passed'));
+    this.#controller?.abort(cause === 'aborted' ? this.#userSignal?.reason : new Error(cause === 'timeout' ? 'deadline passed' : 'consumer closed the stream'));
   }
 }

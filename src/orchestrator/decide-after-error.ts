@@ -43,8 +43,11 @@ export function decideAfterError(
     case 'unknown':
       break;
     default: {
-      const unreachable: never = error.kind;
-      throw new Error(`unhandled error kind ${String(unreachable)}`);
+      // A kind this version does not know (a user adapter, another copy of the package): as
+      // `unknown`, next model, unless it says it is retryable.
+      const unknownKind: never = error.kind;
+      void unknownKind;
+      break;
     }
   }
   if (!error.retryable || attemptOnModel >= retry.maxAttempts) return { action: 'next-model' };

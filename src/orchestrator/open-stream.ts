@@ -2,9 +2,9 @@ import { ConfigurationError } from '../errors/configuration-error.js';
 import { ProviderError } from '../errors/provider-error.js';
 import type { FinishReason } from '../spec/finish-reason.js';
 import type { ProviderStreamEvent } from '../spec/provider-stream-event.js';
-import { createUsage, type Usage } from '../spec/usage.js';
+import type { Usage } from '../spec/usage.js';
 import type { Candidate } from './candidate.js';
-import { estimateUsage } from './estimate-usage.js';
+import { failedAttemptUsage } from './failed-attempt-usage.js';
 import type { OrchestratorCore } from './orchestrator-core.js';
 import { providerRequestFor } from './provider-request-for.js';
 import type { RequestContext } from './request-context.js';
@@ -32,13 +32,13 @@ export interface OpenedStream {
  */
 export async function openStream(core: OrchestratorCore, context: RequestContext, candidate: Candidate, attempt: number): Promise<OpenedStream> {
   const { scope, request } = context;
-  const provider = core.provider(candidate.provider);
   const controller = new AbortController();
   const signal = scope.signal ? AbortSignal.any([scope.signal, controller.signal]) : controller.signal;
   const startedAt = performance.now();
   let iterator: AsyncIterator<ProviderStreamEvent> | undefined;
   let usage: Usage | undefined;
   try {
+    const provider = core.provider(candidate.provider);
     iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, signal))[Symbol.asyncIterator]();
     for (;;) {
       const result = await scope.race(iterator.next(), candidate);
@@ -71,15 +71,13 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
   } catch (thrown) {
     controller.abort();
     iterator?.return?.()?.catch(() => {});
-    const error = toProviderError(thrown, candidate, scope);
+    const error = toProviderError(thrown, candidate, scope, core.redact);
     if (ConfigurationError.isInstance(error)) throw error;
-    const aborted = error.kind === 'aborted';
     core.recorder.record(context, {
       candidate,
       attempt,
-      status: aborted ? 'aborted' : 'error',
-      usage: usage ?? error.usage ?? (aborted ? estimateUsage(request.messages, '') : createUsage()),
-      usageSource: usage || error.usage || !aborted ? 'provider' : 'estimated',
+      status: error.kind === 'aborted' ? 'aborted' : 'error',
+      ...failedAttemptUsage(error, scope, request.messages, { usage }),
       latencyMs: Math.round(performance.now() - startedAt),
       error,
     });

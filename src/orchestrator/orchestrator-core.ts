@@ -11,6 +11,8 @@ export interface OrchestratorCore {
   recorder: AttemptRecorder;
   events: TypedEmitter<OrchestratorEvents>;
   warn(code: string, message: string, provider?: string, model?: string): void;
+  /** Removes every configured secret from a text (messages of errors we did not classify). */
+  redact(text: string): string;
   /** Source of randomness for backoff jitter. @default Math.random */
   random: () => number;
 }

@@ -6,6 +6,7 @@ import type { Candidate } from './candidate.js';
 import { decideAfterError } from './decide-after-error.js';
 import type { OrchestratorCore } from './orchestrator-core.js';
 import type { RequestContext } from './request-context.js';
+import { toProviderError } from './to-provider-error.js';
 
 /**
  * Runs attempts along the call's candidate chain until one succeeds. `attempt` performs and
@@ -38,8 +39,9 @@ export async function runChain<T>(
       try {
         return { value: await attempt(candidate, attemptNumber), candidate };
       } catch (thrown) {
-        if (ConfigurationError.isInstance(thrown)) throw thrown;
-        error = thrown as ProviderError;
+        const normalized = toProviderError(thrown, candidate, scope, core.redact);
+        if (ConfigurationError.isInstance(normalized)) throw normalized;
+        error = normalized;
       }
       if (scope.done) throw scope.error(candidate);
       const step = decideAfterError(error, attemptOnModel, core.config.retry, core.random);

@@ -10,14 +10,22 @@ import { RequestContext } from './request-context.js';
 import { runChain } from './run-chain.js';
 import { toProviderError } from './to-provider-error.js';
 
+interface Settle {
+  resolve: (response: ChatResponse) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * One streaming call. Nothing reaches the caller before the first real text, so failures up to
  * then fall back like `send`; after it, a failure ends the stream with `StreamInterruptedError`
  * (a caller's abort with a `ProviderError` of kind `aborted`). A consumer that stops reading
- * aborts the upstream request; the attempt is still recorded with the usage seen.
+ * (`break`, or `return()` even while a read is pending) aborts the upstream request; the attempt
+ * is still recorded with the usage seen. The call starts when iteration starts.
+ *
+ * @param onStart called when iteration starts, with the promise that settles when the call ends.
  */
-export function streamRequest(core: OrchestratorCore, request: ChatRequest, requestId: string): ChatStream {
-  let settle!: { resolve: (response: ChatResponse) => void; reject: (error: unknown) => void };
+export function streamRequest(core: OrchestratorCore, request: ChatRequest, requestId: string, onStart: (done: Promise<unknown>) => void): ChatStream {
+  let settle!: Settle;
   const response = new Promise<ChatResponse>((resolve, reject) => {
     settle = { resolve, reject };
   });
@@ -30,16 +38,22 @@ export function streamRequest(core: OrchestratorCore, request: ChatRequest, requ
     [Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
       if (iterated) throw new TypeError('A ChatStream can be iterated only once');
       iterated = true;
-      const generator = runStream(core, request, requestId, settle);
+      const scope = new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs, closable: true });
+      const context = new RequestContext(requestId, request, scope);
+      const generator = runStream(core, context, settle);
       let started = false;
+      onStart(response);
       return {
         next: () => {
           started = true;
           return generator.next();
         },
         return: (value?: unknown) => {
+          // Unblocks a read that is still waiting (the generator's return() would queue behind it).
+          scope.close();
           if (!started) {
-            settle.reject(closedByConsumer(request, core));
+            scope.dispose();
+            settle.reject(scope.error({ provider: request.provider ?? core.config.activeProvider, model: request.model ?? core.config.activeModel }));
           }
           return generator.return(value as undefined);
         },
@@ -48,19 +62,12 @@ export function streamRequest(core: OrchestratorCore, request: ChatRequest, requ
   };
 }
 
-async function* runStream(
-  core: OrchestratorCore,
-  request: ChatRequest,
-  requestId: string,
-  settle: { resolve: (response: ChatResponse) => void; reject: (error: unknown) => void },
-): AsyncGenerator<StreamChunk, void, undefined> {
-  const scope = new CallScope(request.signal, request.timeoutMs);
-  const context = new RequestContext(requestId, request, scope);
+async function* runStream(core: OrchestratorCore, context: RequestContext, settle: Settle): AsyncGenerator<StreamChunk, void, undefined> {
+  const { scope, request } = context;
   let open: OpenedStream | undefined;
-  let ended = false;
+  let outcome: { error: unknown } | { response: ChatResponse } | undefined;
 
   const finishAttempt = (stream: OpenedStream, status: AttemptStatus, error?: ProviderError) => {
-    ended = true;
     core.recorder.record(context, {
       candidate: stream.candidate,
       attempt: stream.attempt,
@@ -76,8 +83,7 @@ async function* runStream(
     try {
       open = (await runChain(core, context, (candidate, attempt) => openStream(core, context, candidate, attempt))).value;
     } catch (error) {
-      ended = true;
-      settle.reject(error);
+      outcome = { error };
       throw error;
     }
     const stream = open;
@@ -113,50 +119,54 @@ async function* runStream(
       } catch (thrown) {
         failure = thrown;
       }
-      const error = toProviderError(failure, stream.candidate, scope) as ProviderError;
       stream.controller.abort();
+      const error = toProviderError(failure, stream.candidate, scope, core.redact) as ProviderError;
       if (error.kind === 'aborted') {
         finishAttempt(stream, 'aborted', error);
-        settle.reject(error);
+        outcome = { error };
         throw error;
       }
       finishAttempt(stream, 'interrupted', error);
       const usage = stream.usage ?? estimateUsage(request.messages, stream.text);
       const interrupted = new StreamInterruptedError({ partialText: stream.text, usage, provider, model, cause: error });
-      settle.reject(interrupted);
+      outcome = { error: interrupted };
       throw interrupted;
     }
 
     finishAttempt(stream, 'ok');
-    settle.resolve({
-      content: stream.text,
-      provider,
-      model,
-      usage: stream.usage ?? estimateUsage(request.messages, stream.text),
-      cost: context.cost,
-      finishReason: stream.finish.finishReason,
-      attempts: context.attempts,
-      latencyMs: context.elapsedMs(),
-      requestId,
-    });
+    outcome = {
+      response: {
+        content: stream.text,
+        provider,
+        model,
+        usage: stream.usage ?? estimateUsage(request.messages, stream.text),
+        cost: context.cost,
+        finishReason: stream.finish.finishReason,
+        attempts: context.attempts,
+        latencyMs: context.elapsedMs(),
+        requestId: context.requestId,
+      },
+    };
   } finally {
-    if (open && !ended) {
-      // The consumer stopped reading (break / return): cancel upstream, still bill what was seen.
+    if (open && !outcome) {
+      // The consumer stopped reading (break / return) at a yield: cancel upstream, bill what was seen.
       open.controller.abort();
-      const error = closedByConsumer(request, core, open);
+      const error = scope.done ? scope.error(open.candidate) : consumerClosed(open);
       finishAttempt(open, 'aborted', error);
-      settle.reject(error);
+      outcome = { error };
     }
+    if (outcome && 'response' in outcome) settle.resolve(outcome.response);
+    else settle.reject(outcome?.error ?? consumerClosed(open));
     // Not awaited: an adapter that ignores its signal must not hold the caller here.
     open?.iterator.return?.()?.catch(() => {});
     scope.dispose();
   }
 }
 
-function closedByConsumer(request: ChatRequest, core: OrchestratorCore, open?: OpenedStream): ProviderError {
+function consumerClosed(open: OpenedStream | undefined): ProviderError {
   return new ProviderError({
-    provider: open?.candidate.provider ?? request.provider ?? core.config.activeProvider,
-    model: open?.candidate.model ?? request.model ?? core.config.activeModel,
+    provider: open?.candidate.provider ?? 'unknown',
+    model: open?.candidate.model ?? 'unknown',
     kind: 'aborted',
     message: 'the stream was closed by its consumer before it completed',
   });

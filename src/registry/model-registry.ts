@@ -28,6 +28,8 @@ export interface ModelRegistryOptions {
  */
 export class ModelRegistry {
   readonly #models = new Map<string, Map<string, ModelInfo>>();
+  /** Providers whose list was fetched successfully at least once. */
+  readonly #listed = new Set<string>();
   readonly #options: ModelRegistryOptions;
 
   constructor(options: ModelRegistryOptions) {
@@ -45,7 +47,7 @@ export class ModelRegistry {
 
   /** Whether `provider` was refreshed at least once (successfully). */
   hasListed(provider: string): boolean {
-    return this.#models.has(provider);
+    return this.#listed.has(provider);
   }
 
   /** The provider's models from the cache; deprecated ones only with `includeDeprecated`. */
@@ -91,6 +93,7 @@ export class ModelRegistry {
     } catch (error) {
       return { provider, ok: false, added: [], deprecated: [], error };
     }
+    this.#listed.add(provider);
     const now = this.#now();
     const known = this.#models.get(provider) ?? new Map<string, ModelInfo>();
     this.#models.set(provider, known);

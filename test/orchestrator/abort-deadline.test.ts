@@ -48,7 +48,8 @@ describe('send: abort and deadline', () => {
     const error = await pending;
     expect(error).toMatchObject({ kind: 'timeout', retryable: false });
     expect((error as Error).message).toContain('deadline of 1000 ms');
-    expect(orch.tracker.records().map((r) => [r.status, r.error_kind])).toEqual([['error', 'timeout']]);
+    // Cut off by the deadline while the provider worked: its prompt is billed as an estimate.
+    expect(orch.tracker.records().map((r) => [r.status, r.error_kind, r.usage_source, r.input_tokens])).toEqual([['error', 'timeout', 'estimated', 3]]);
   });
 
   it('stops waiting for a backoff when the deadline passes', async () => {

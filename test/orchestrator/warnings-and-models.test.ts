@@ -85,6 +85,13 @@ describe('models through the orchestrator', () => {
     expect(a.calls.at(-1)?.request.maxTokens).toBe(1);
   });
 
+  it('still fetches the full list on first listModels after a validation', async () => {
+    const a = new ScriptedProvider('a', { a1: [answer('pong', 1, 1)] }, ['a1', 'a2', 'a3']);
+    const { orch } = orchestratorOver(twoProviderConfig(), [a, new ScriptedProvider('b')]);
+    await expect(orch.validateModel('a', 'a1')).resolves.toBe(true);
+    expect((await orch.listModels('a')).map((m) => m.id)).toEqual(['a1', 'a2', 'a3']);
+  });
+
   it('returns false from validateModel for a model the provider does not serve, and reports refresh failures', async () => {
     const a = new ScriptedProvider('a', { gone: [{ fail: { kind: 'not_found', status: 404 } }] });
     a.listModels = async () => {
@@ -92,6 +99,8 @@ describe('models through the orchestrator', () => {
     };
     const { orch } = orchestratorOver(twoProviderConfig(), [a, new ScriptedProvider('b')]);
     await expect(orch.validateModel('a', 'gone')).resolves.toBe(false);
+    // Validation alone does not count as having listed the provider's models.
+    expect(orch.registry.hasListed('a')).toBe(false);
     const [result] = await orch.refreshModels('a');
     expect(result).toMatchObject({ ok: false });
     await expect(orch.listModels('a')).rejects.toThrow('list endpoint down');
