@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ProviderError } from '../../errors/provider-error.js';
+import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
 import type { ProviderRequest } from '../../spec/provider-request.js';
@@ -53,15 +54,19 @@ export class AnthropicProvider implements BaseLLMProvider {
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     const context = this.#errorContext(request.model, request.signal);
     let message: Anthropic.Message;
+    // A per-call signal: the caller's may live across many attempts, and must not collect listeners.
+    const { controller, dispose } = linkAbortSignal(request.signal);
     try {
       const client = await this.#getClient();
       request.signal.throwIfAborted();
       message = await client.messages.create({ ...mapAnthropicRequest(request), stream: false } as Anthropic.MessageCreateParamsNonStreaming, {
-        signal: request.signal,
+        signal: controller.signal,
         timeout: nonStreamingTimeoutMs,
       });
     } catch (error) {
       throw mapAnthropicError(error, context);
+    } finally {
+      dispose();
     }
     const content = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     const usage = mapAnthropicUsage(message.usage);

@@ -1,7 +1,9 @@
+import { ConfigurationError } from '../../errors/configuration-error.js';
 import type { ErrorKind } from '../../errors/error-kind.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { parseRetryAfter, type HeadersLike } from '../../internal/parse-retry-after.js';
+import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
 import { isNetworkError } from '../../internal/is-network-error.js';
 
@@ -36,15 +38,21 @@ const networkMessages = /terminated|fetch failed|socket|ECONNRESET|ECONNREFUSED|
  * status (its class follows it):
  * 400 -> `invalid_request` (`context_length` when the prompt is too long, `quota` when the
  * credit balance is too low); 401, 403 -> `auth`; 402 -> `quota`; 404 -> `not_found`
- * ({@link ModelNotFoundError}); 408 -> `timeout`; 413 -> `context_length`; 429 ->
+ * ({@link ModelNotFoundError}); 408 -> `timeout`; 409 -> `server`; 413 -> `context_length`; 429 ->
  * `rate_limit` with `retryAfterMs` from `retry-after-ms` / `retry-after`; 529 -> `overloaded`;
  * other 5xx -> `server`. An error without a status (an in-band `event: error` in a stream) is
  * classified by its `error.type` (`overloaded_error` -> `overloaded`, `api_error` -> `server`,
  * unknown types -> `server`). Connection errors -> `network`, connection timeouts ->
- * `timeout`, an aborted signal -> `aborted`. A `ProviderError` passes through unchanged.
+ * `timeout`, an aborted signal -> `aborted`. A `ProviderError` passes through unchanged. The
+ * API key is scrubbed from the message and from the SDK error kept as `cause`.
+ *
+ * @throws ConfigurationError when given one (the SDK is not installed): a set-up problem is
+ * never turned into a provider failure.
  */
 export function mapAnthropicError(error: unknown, context: AnthropicErrorContext): ProviderError {
+  if (ConfigurationError.isInstance(error)) throw error;
   if (ProviderError.isInstance(error)) return error;
+  redactErrorMessage(error, [context.secret]);
   const base = { provider: context.provider, model: context.model };
   if (context.signal?.aborted) {
     return new ProviderError({ ...base, kind: 'aborted', message: 'request aborted', cause: context.signal.reason });
@@ -82,6 +90,8 @@ function kindByStatus(status: number, type: string | undefined, message: string)
   if (status === 402) return 'quota';
   if (status === 404) return 'not_found';
   if (status === 408) return 'timeout';
+  // A conflict with a concurrent request: transient, as OpenAI's 409.
+  if (status === 409) return 'server';
   if (status === 413) return 'context_length';
   if (status === 429) return 'rate_limit';
   if (status === 529) return 'overloaded';

@@ -2,6 +2,7 @@ import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { BedrockRuntimeClient, ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
 import { ConfigurationError } from '../../errors/configuration-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
+import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
 import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
@@ -45,12 +46,16 @@ export class BedrockProvider implements BaseLLMProvider {
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     const context = this.#errorContext(request.model, request.signal);
     let response: ConverseResponse;
+    // A per-call signal: the caller's may live across many attempts, and must not collect listeners.
+    const { controller, dispose } = linkAbortSignal(request.signal);
     try {
       const [client, sdk] = await Promise.all([this.#getRuntimeClient(), loadBedrockRuntimeSdk(this.name)]);
-      response = await client.send(new sdk.ConverseCommand(mapBedrockRequest(request)), { abortSignal: request.signal });
+      response = await client.send(new sdk.ConverseCommand(mapBedrockRequest(request)), { abortSignal: controller.signal });
     } catch (error) {
       if (ConfigurationError.isInstance(error)) throw error;
       throw mapBedrockError(error, context);
+    } finally {
+      dispose();
     }
     const content = (response.output?.message?.content ?? [])
       .map((block) => block.text ?? '')

@@ -3,6 +3,7 @@ import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { Usage } from '../../spec/usage.js';
 import { parseRetryAfterHeader } from './parse-retry-after-header.js';
+import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
 
 /** Where an error happened, for the {@link ProviderError} built from it. */
@@ -52,15 +53,22 @@ const networkCodes = new Set([
 const contextLengthPattern = /too many (input )?tokens|input is too long|prompt is too long|too long for|context (length|window)|maximum (input|context)|exceeds? the maximum/i;
 const unknownModelPattern =
   /model identifier is invalid|invalid model identifier|model (id )?(is )?not (found|supported)|does not support|doesn't support|isn't supported|is not supported|unsupported model|on-demand throughput|model is not available|reached the end of its life/i;
+const noModelAccessPattern = /(don't|do not|doesn't|does not) have access to (the|this) model/i;
 const corruptStreamPattern = /checksum|truncated event message/i;
 
 /**
  * Turns anything the Bedrock SDK throws (HTTP errors, in-band exception frames, socket errors,
  * corrupt event-stream frames, aborts) into a {@link ProviderError}. The one place where
- * Bedrock error names and message texts are read.
+ * Bedrock error names and message texts are read. The secrets are scrubbed from the message and
+ * from the SDK error kept as `cause`.
+ *
+ * `AccessDeniedException` is `auth` (the rest of the provider is skipped), except when it says
+ * the account has no access to this one model ("You don't have access to the model with the
+ * specified model ID."): that is `not_found`, and the next model is tried.
  */
 export function mapBedrockError(error: unknown, context: BedrockErrorContext): ProviderError {
   if (error instanceof ProviderError) return error;
+  redactErrorMessage(error, context.secrets ?? []);
   const shape = (typeof error === 'object' && error !== null ? error : {}) as AwsErrorShape;
   const name = typeof shape.name === 'string' ? shape.name : 'Error';
   const rawMessage = typeof shape.message === 'string' && shape.message !== '' ? shape.message : String(error);
@@ -86,6 +94,7 @@ export function mapBedrockError(error: unknown, context: BedrockErrorContext): P
 function classify(error: { name: string; message: string; code?: string; status?: number; aborted: boolean }): ErrorKind {
   const { name, message, code, status } = error;
   if (error.aborted || name === 'AbortError') return 'aborted';
+  if (name === 'AccessDeniedException' && noModelAccessPattern.test(message)) return 'not_found';
   switch (name) {
     case 'ThrottlingException':
       return 'rate_limit';

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../errors/provider-error.js';
+import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
 import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
@@ -65,13 +66,17 @@ export class GeminiProvider implements BaseLLMProvider {
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     const context = this.#errorContext(request.model, request.signal);
     let response;
+    // Both SDKs add an abort listener to the signal they get and never remove it: each call gets its own.
+    const { controller, dispose } = linkAbortSignal(request.signal);
     try {
       const backend = await this.#getBackend(request.model);
       // `@google/generative-ai` ignores a signal that is already aborted when the call starts.
       request.signal.throwIfAborted();
-      response = await backend.generate(request.model, mapGeminiRequest(request), request.signal);
+      response = await backend.generate(request.model, mapGeminiRequest(request), controller.signal);
     } catch (error) {
       throw mapGeminiSdkError(error, context);
+    } finally {
+      dispose();
     }
     const mapped = mapGeminiResponse(response);
     if (isGeminiContentFilterRefusal(mapped, '')) {

@@ -1,6 +1,8 @@
+import { ConfigurationError } from '../../errors/configuration-error.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { mapGoogleError } from './map-google-error.js';
+import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
 import { isNetworkError } from '../../internal/is-network-error.js';
 
@@ -21,10 +23,16 @@ const networkMessages = /terminated|fetch failed|Error fetching from|Error readi
  * an aborted signal -> `aborted` (cause: the signal's reason); an HTTP error (`status` on the
  * SDK error, Google's JSON body in its details or message) -> {@link mapGoogleError};
  * connection failures and cut or unparsable streams -> `network`; anything else `unknown`.
- * A `ProviderError` passes through unchanged.
+ * A `ProviderError` passes through unchanged. The API key is scrubbed from the message and
+ * from the SDK error kept as `cause`.
+ *
+ * @throws ConfigurationError when given one (the SDK is not installed): a set-up problem is
+ * never turned into a provider failure.
  */
 export function mapGeminiSdkError(error: unknown, context: GeminiErrorContext): ProviderError {
+  if (ConfigurationError.isInstance(error)) throw error;
   if (ProviderError.isInstance(error)) return error;
+  redactErrorMessage(error, [context.secret]);
   const base = { provider: context.provider, model: context.model };
   if (context.signal?.aborted) {
     return new ProviderError({ ...base, kind: 'aborted', message: 'request aborted', cause: context.signal.reason });

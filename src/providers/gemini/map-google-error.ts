@@ -47,6 +47,9 @@ const canonicalStatusToHttp: Readonly<Record<string, number>> = {
   DEADLINE_EXCEEDED: 504,
 };
 
+/** Preconditions of the account, not of the request: "User location is not supported for the API use.", billing off. */
+const accountPreconditionMessages = /location is not supported|not available in your (country|region|location)|billing/i;
+
 const authReasons: ReadonlySet<string> = new Set([
   'API_KEY_INVALID',
   'API_KEY_EXPIRED',
@@ -64,7 +67,10 @@ const authReasons: ReadonlySet<string> = new Set([
  * falls back to `error.code`, then to `error.status`'s usual HTTP code.
  *
  * - 400 with `ErrorInfo.reason` `API_KEY_INVALID` (or a message "API key not valid"), 401,
- *   403 -> `auth`; 400 saying the input exceeds the token limit, 413 -> `context_length`;
+ *   403 -> `auth`; a `FAILED_PRECONDITION` (or a bare 400) saying the caller's location is not
+ *   supported or billing is not enabled -> `auth` too (no model of this provider can answer
+ *   this caller: the rest of the provider is skipped, other providers are still tried);
+ *   400 saying the input exceeds the token limit, 413 -> `context_length`;
  *   other 4xx -> `invalid_request`; 404 -> `not_found`; 408, 504 -> `timeout`;
  *   503 -> `overloaded` (Gemini's "model is overloaded"); other 5xx -> `server`.
  * - 429 / `RESOURCE_EXHAUSTED`: `retryAfterMs` from `RetryInfo.retryDelay` whenever present.
@@ -98,6 +104,7 @@ export function mapGoogleError(status: number | undefined, body: unknown): Googl
   if ((reason !== undefined && authReasons.has(reason)) || /api key (not valid|expired|invalid)/i.test(message)) {
     return classification('auth');
   }
+  if (isAccountPrecondition(httpStatus, googleStatus, message)) return classification('auth');
   if (httpStatus === 429 || googleStatus === 'RESOURCE_EXHAUSTED') {
     return classification(isQuotaExhausted(details, retryInfo !== undefined) ? 'quota' : 'rate_limit');
   }
@@ -139,6 +146,12 @@ function isQuotaExhausted(details: Record<string, unknown>[], hasRetryInfo: bool
   if (violations.some((violation) => violation.quotaValue === '0' || violation.quotaValue === 0)) return true;
   if (quotaIds.some((id) => /per_?(minute|second)/i.test(id))) return false;
   return !hasRetryInfo;
+}
+
+function isAccountPrecondition(httpStatus: number | undefined, googleStatus: string | undefined, message: string): boolean {
+  // `@google/generative-ai` drops `error.status`: a 400 without one is read by its message alone.
+  const precondition = googleStatus === 'FAILED_PRECONDITION' || (googleStatus === undefined && httpStatus === 400);
+  return precondition && accountPreconditionMessages.test(message);
 }
 
 function isContextLength(message: string): boolean {

@@ -2,6 +2,7 @@ import type { ErrorKind } from '../../errors/error-kind.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { parseRetryAfter, type HeadersLike } from '../../internal/parse-retry-after.js';
+import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
 import { isNetworkError } from '../../internal/is-network-error.js';
 
@@ -61,7 +62,7 @@ const maxProviderMessageLength = 500;
 export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): ProviderError {
   if (error instanceof ProviderError) return error;
   const redact = (text: string) => redactOpenAISecrets(text, context.secrets ?? []);
-  redactMessage(error, redact);
+  redactErrorMessage(error, redact);
   const base = { provider: context.provider, model: context.model, cause: error };
 
   if (context.signal?.aborted || error instanceof context.sdk.APIUserAbortError || isAbortError(error)) {
@@ -104,7 +105,6 @@ function mapApiError(
   if (kind === 'auth' && context.apiKeyConfigured === false) {
     message += ` (no API key is configured for provider '${context.provider}')`;
   }
-  if (error.error && typeof error.error.message === 'string') error.error.message = redact(error.error.message);
   const retryAfterMs = parseRetryAfter(error.headers);
   const options = { ...base, message, ...(status === undefined ? {} : { status }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   if (kind === 'not_found') return new ModelNotFoundError(options);
@@ -199,18 +199,6 @@ function stringOrUndefined(value: unknown): string | undefined {
 
 function truncate(text: string): string {
   return text.length > maxProviderMessageLength ? `${text.slice(0, maxProviderMessageLength)}...` : text;
-}
-
-/** Redacts the cause's own message too (kept as `cause`, it is printed with the error). */
-function redactMessage(error: unknown, redact: (text: string) => string): void {
-  if (!(error instanceof Error)) return;
-  const redacted = redact(error.message);
-  if (redacted === error.message) return;
-  try {
-    error.message = redacted;
-  } catch {
-    // A read-only message (DOMException) holds no key: OpenAI's key echo only comes in API errors.
-  }
 }
 
 function redactOpenAISecrets(text: string, secrets: readonly string[]): string {

@@ -6,7 +6,7 @@ import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
 import type { ProviderStreamEvent } from '../../spec/provider-stream-event.js';
 import { createOpenAIClient, type OpenAIClientHandle } from './create-openai-client.js';
-import { linkAbortSignal } from './link-abort-signal.js';
+import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIRequest } from './map-openai-request.js';

@@ -30,10 +30,14 @@ export async function createVertexaiBackend(options: VertexBackendOptions): Prom
     },
     async stream(model, body, signal) {
       const generative = vertex.getGenerativeModel({ model });
-      const result = await raceAbort(generative.generateContentStream(body as never), signal);
       // Nothing reads the aggregated `response`; when the stream fails it rejects too, and an
-      // unhandled rejection would end the process.
-      result.response.catch(() => {});
+      // unhandled rejection would end the process. The handler goes on before the race: after an
+      // abort the result still arrives, unread, and its body may fail later.
+      const started = generative.generateContentStream(body as never).then((result) => {
+        result.response.catch(() => {});
+        return result;
+      });
+      const result = await raceAbort(started, signal);
       return abortableIterable(result.stream as AsyncIterable<GeminiGenerateContentResponse>, signal);
     },
     listModelIds(signal) {

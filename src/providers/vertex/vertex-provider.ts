@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../../errors/configuration-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
+import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
 import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
@@ -71,12 +72,16 @@ export class VertexProvider implements BaseLLMProvider {
 
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     let response: GeminiGenerateContentResponse;
+    // `@google/genai` adds an abort listener to the signal it gets and never removes it: each call gets its own.
+    const { controller, dispose } = linkAbortSignal(request.signal);
     try {
       const backend = await this.#getBackend();
-      response = await backend.generate(request.model, mapGeminiRequest(request), request.signal);
+      response = await backend.generate(request.model, mapGeminiRequest(request), controller.signal);
     } catch (error) {
       if (ConfigurationError.isInstance(error)) throw error;
       throw mapVertexError(error, this.#errorContext(request.model, request.signal));
+    } finally {
+      dispose();
     }
     const mapped = mapGeminiResponse(response);
     if (isGeminiContentFilterRefusal(mapped, '')) {

@@ -1,9 +1,12 @@
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../src/errors/configuration-error.js';
 import { ModelNotFoundError } from '../../../src/errors/model-not-found-error.js';
 import { ProviderError } from '../../../src/errors/provider-error.js';
 import { ANTHROPIC_DEFAULT_MAX_TOKENS } from '../../../src/providers/anthropic/anthropic-default-max-tokens.js';
+import { mapAnthropicError } from '../../../src/providers/anthropic/map-anthropic-error.js';
 import { createUsage } from '../../../src/spec/usage.js';
 import { createMswServer } from '../../setup/msw-server.js';
 import {
@@ -179,6 +182,7 @@ describe('AnthropicProvider', () => {
     [400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API.', 'quota'],
     [401, 'authentication_error', 'invalid x-api-key', 'auth'],
     [403, 'permission_error', 'Your API key does not have permission to use the specified resource.', 'auth'],
+    [409, 'api_error', 'Conflict', 'server'],
     [413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.', 'context_length'],
     [500, 'api_error', 'Internal server error', 'server'],
   ] as const)('maps %i %s (%s) to %s', async (status, type, message, kind) => {
@@ -285,5 +289,39 @@ describe('AnthropicProvider', () => {
     expect(inspect(error, { depth: 10 })).not.toContain(anthropicApiKey);
     expect(inspect(provider, { depth: 10, showHidden: true })).not.toContain(anthropicApiKey);
     expect(JSON.stringify(provider)).not.toContain(anthropicApiKey);
+  });
+});
+
+describe('AnthropicProvider hygiene', () => {
+  it('lets a ConfigurationError (SDK not installed) through the error mapping unchanged', () => {
+    const missing = new ConfigurationError([{ path: 'providers.anthropic', message: "the package '@anthropic-ai/sdk' is not installed" }]);
+    let thrown: unknown;
+    try {
+      mapAnthropicError(missing, { provider: 'anthropic', model: anthropicModel });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBe(missing);
+  });
+
+  it('scrubs the key from the SDK error kept as cause, not only from the message', async () => {
+    server.use(messagesHandler(() => anthropicError(400, 'invalid_request_error', `unexpected header value ${anthropicApiKey}`)));
+    const error = await createAnthropicProvider().doSend(anthropicRequest()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'invalid_request' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    const printed = inspect(error, { depth: 5 });
+    expect(printed).toContain('unexpected header value [redacted]');
+    expect(printed).not.toContain(anthropicApiKey);
+  });
+
+  it('leaves no listener on a long-lived caller signal after several sends and streams', async () => {
+    server.use(messagesHandler(({ stream }) => (stream ? recordedStream('anthropic-text.chunks.txt') : jsonResponse('anthropic-text.json'))));
+    const signal = new AbortController().signal;
+    const provider = createAnthropicProvider();
+    for (let index = 0; index < 3; index++) {
+      await provider.doSend(anthropicRequest({ signal }));
+      await collectStream(provider.doStream(anthropicRequest({ signal })));
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 });

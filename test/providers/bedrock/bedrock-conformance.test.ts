@@ -38,8 +38,14 @@ const errorCases: ConformanceErrorCase[] = [
   { name: '400 ServiceQuotaExceededException', handler: errorHandler(400, 'ServiceQuotaExceededException', 'Your request exceeds the service quota.'), kind: 'quota', status: 400 },
   {
     name: '403 AccessDeniedException',
-    handler: errorHandler(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID."),
+    handler: errorHandler(403, 'AccessDeniedException', 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: bedrock:InvokeModel'),
     kind: 'auth',
+    status: 403,
+  },
+  {
+    name: '403 AccessDeniedException: no access to this model',
+    handler: errorHandler(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID."),
+    kind: 'not_found',
     status: 403,
   },
   {

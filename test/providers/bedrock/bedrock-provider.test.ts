@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
@@ -333,7 +334,8 @@ describe('BedrockProvider errors', () => {
   const cases = [
     { title: '429 ThrottlingException with Retry-After', status: 429, type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.', headers: { 'retry-after': '3' }, kind: 'rate_limit', retryAfterMs: 3000 },
     { title: '400 ServiceQuotaExceededException', status: 400, type: 'ServiceQuotaExceededException', message: 'Your request exceeds the service quota for your account.', kind: 'quota' },
-    { title: '403 AccessDeniedException', status: 403, type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID.", kind: 'auth' },
+    { title: '403 AccessDeniedException: no access to this model', status: 403, type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID.", kind: 'not_found', errorName: 'ModelNotFoundError' },
+    { title: '403 AccessDeniedException: not authorized', status: 403, type: 'AccessDeniedException', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/x because no identity-based policy allows the bedrock:InvokeModel action', kind: 'auth' },
     { title: '403 UnrecognizedClientException', status: 403, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', kind: 'auth' },
     { title: '404 ResourceNotFoundException', status: 404, type: 'ResourceNotFoundException', message: 'Model not found.', kind: 'not_found', errorName: 'ModelNotFoundError' },
     { title: '400 ValidationException: invalid model identifier', status: 400, type: 'ValidationException', message: 'The provided model identifier is invalid.', kind: 'not_found', errorName: 'ModelNotFoundError' },
@@ -382,6 +384,30 @@ describe('BedrockProvider errors', () => {
     expect(printed).not.toContain(fakeCredentials.secretAccessKey);
     expect(printed).not.toContain(fakeCredentials.sessionToken);
     expect(inspect(provider)).toContain("region: 'us-east-1'");
+  });
+});
+
+describe('BedrockProvider hygiene', () => {
+  it('scrubs the secrets from the SDK error kept as cause, not only from the message', async () => {
+    const echoed = `The request signature we calculated does not match (${fakeCredentials.secretAccessKey}, ${fakeCredentials.sessionToken})`;
+    server.use(http.post(converseUrl, () => awsErrorResponse(400, 'ValidationException', echoed)));
+    const error = await createBedrockProvider().doSend(bedrockRequest()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'invalid_request' });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    const printed = inspect(error, { depth: 5 });
+    expect(printed).not.toContain(fakeCredentials.secretAccessKey);
+    expect(printed).not.toContain(fakeCredentials.sessionToken);
+  });
+
+  it('leaves no listener on a long-lived caller signal after several sends and streams', async () => {
+    server.use(http.post(converseUrl, () => HttpResponse.json(recordedJson)), http.post(converseStreamUrl, () => eventStreamResponse(recordedFrames)));
+    const signal = new AbortController().signal;
+    const provider = createBedrockProvider();
+    for (let index = 0; index < 3; index++) {
+      await provider.doSend(bedrockRequest({ signal }));
+      await collectStream(provider.doStream(bedrockRequest({ signal })));
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 });
 

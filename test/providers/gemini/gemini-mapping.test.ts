@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../src/errors/configuration-error.js';
 import { mapGeminiFinishReason } from '../../../src/providers/gemini/map-gemini-finish-reason.js';
 import { mapGeminiRequest } from '../../../src/providers/gemini/map-gemini-request.js';
 import { mapGeminiResponse } from '../../../src/providers/gemini/map-gemini-response.js';
+import { mapGeminiSdkError } from '../../../src/providers/gemini/map-gemini-sdk-error.js';
 import { mapGeminiUsage } from '../../../src/providers/gemini/map-gemini-usage.js';
 import { mapGoogleError, parseGoogleDuration } from '../../../src/providers/gemini/map-google-error.js';
 import { toGenaiParameters } from '../../../src/providers/gemini/to-genai-parameters.js';
@@ -180,7 +182,10 @@ describe('mapGoogleError', () => {
   it.each([
     [400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.', 'invalid_request'],
     [400, 'INVALID_ARGUMENT', 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', 'context_length'],
-    [400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.', 'invalid_request'],
+    [400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.', 'auth'],
+    [400, 'FAILED_PRECONDITION', 'Gemini API free tier is not available in your country. Please enable billing on your project in Google AI Studio.', 'auth'],
+    [400, 'FAILED_PRECONDITION', 'Billing is not enabled for this project.', 'auth'],
+    [400, 'FAILED_PRECONDITION', 'Precondition check failed.', 'invalid_request'],
     [401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', 'auth'],
     [403, 'PERMISSION_DENIED', 'The caller does not have permission', 'auth'],
     [404, 'NOT_FOUND', 'models/x is not found', 'not_found'],
@@ -198,10 +203,28 @@ describe('mapGoogleError', () => {
     expect(mapGoogleError(undefined, 'not json')).toMatchObject({ kind: 'unknown' });
   });
 
+  it('maps a location precondition without a status name (as @google/generative-ai reports it) to auth', () => {
+    expect(mapGoogleError(400, { error: { code: 400, message: 'User location is not supported for the API use.' } }).kind).toBe('auth');
+    expect(mapGoogleError(400, { error: { code: 400, message: 'Invalid JSON payload received.' } }).kind).toBe('invalid_request');
+  });
+
   it('parses protobuf durations', () => {
     expect(parseGoogleDuration('34.4s')).toBe(34_400);
     expect(parseGoogleDuration('1s')).toBe(1000);
     expect(parseGoogleDuration({ seconds: 2, nanos: 500_000_000 })).toBe(2500);
     expect(parseGoogleDuration('soon')).toBeUndefined();
+  });
+});
+
+describe('mapGeminiSdkError', () => {
+  it('lets a ConfigurationError (SDK not installed) through unchanged', () => {
+    const missing = new ConfigurationError([{ path: 'providers.gemini', message: "the package '@google/genai' is not installed" }]);
+    let thrown: unknown;
+    try {
+      mapGeminiSdkError(missing, { provider: 'gemini', model: 'gemini-2.5-flash' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBe(missing);
   });
 });

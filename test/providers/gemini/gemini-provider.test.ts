@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +152,35 @@ describe.each(geminiSdks)('GeminiProvider (sdk: %s)', (sdk) => {
     expect(error).toMatchObject({ kind: 'auth', status: 400 });
     expect(inspect(error, { depth: 10 })).not.toContain(geminiApiKey);
     expect(JSON.stringify(error)).not.toContain(geminiApiKey);
+  });
+
+  it('maps 400 FAILED_PRECONDITION "User location is not supported" to auth (skip this provider, not the call)', async () => {
+    server.use(geminiHandler(() => googleError(400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.')));
+    const error = await createGeminiProvider(sdk).doSend(geminiRequest()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'auth', status: 400 });
+  });
+
+  it('scrubs the key from the SDK error kept as cause, not only from the message', async () => {
+    server.use(geminiHandler(() => googleError(400, 'INVALID_ARGUMENT', `Invalid value at 'key' (${geminiApiKey})`)));
+    const error = await createGeminiProvider(sdk).doSend(geminiRequest()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'invalid_request', status: 400 });
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(inspect(error, { depth: 5 })).not.toContain(geminiApiKey);
+  });
+
+  it('leaves no listener on a long-lived caller signal after several sends and streams', async () => {
+    server.use(
+      geminiHandler(({ stream }) =>
+        stream ? geminiSseResponse(recordedChunks('google-text.chunks.txt').map(geminiSseEvent)) : new HttpResponse(readRecorded('google-text.json'), { headers: { 'content-type': 'application/json' } }),
+      ),
+    );
+    const signal = new AbortController().signal;
+    const provider = createGeminiProvider(sdk);
+    for (let index = 0; index < 3; index++) {
+      await provider.doSend(geminiRequest({ signal }));
+      await collectStream(provider.doStream(geminiRequest({ signal })));
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('throws ModelNotFoundError for 404', async () => {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +162,17 @@ describe.each(vertexSdks)('VertexProvider (%s)', (sdk) => {
     }
   });
 
+  it('leaves no listener on a long-lived caller signal after several sends and streams', async () => {
+    server.use(generateHandler((request) => (isStreamUrl(request.url) ? sseResponse(chunks.map(sseEvent)) : HttpResponse.json(recordedJson))));
+    const signal = new AbortController().signal;
+    const provider = createVertexProvider(sdk);
+    for (let index = 0; index < 3; index++) {
+      await provider.doSend(vertexRequest({ signal }));
+      await collectStream(provider.doStream(vertexRequest({ signal })));
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
   it('lists the Gemini publisher models over REST with the same token, every page', async () => {
     const seen: { url: string; authorization: string | null }[] = [];
     server.use(
@@ -238,6 +250,43 @@ describe.each(vertexSdks)('VertexProvider (%s)', (sdk) => {
     const printed = [inspect(provider, { depth: 10 }), JSON.stringify(provider), String(error), JSON.stringify(error)].join('\n');
     expect(printed).not.toContain(vertexToken);
     expect(inspect(provider)).toContain("projectId: 'test-project'");
+  });
+});
+
+describe('VertexProvider (vertexai) abort before the response headers', () => {
+  it('leaves no unhandled rejection when the abandoned stream fails later', async () => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      let reached = () => {};
+      const requestReached = new Promise<void>((resolve) => (reached = resolve));
+      let sendHeaders = () => {};
+      const headersSent = new Promise<void>((resolve) => (sendHeaders = resolve));
+      let cut = () => {};
+      const cutPromise = new Promise<void>((resolve) => (cut = resolve));
+      let bodyFailed = () => {};
+      const failed = new Promise<void>((resolve) => (bodyFailed = resolve));
+      server.use(
+        generateHandler(async () => {
+          reached();
+          await headersSent;
+          return sseResponse(chunks.slice(0, 1).map(sseEvent), { error: new TypeError('terminated'), cut: cutPromise.then(bodyFailed) });
+        }),
+      );
+      const controller = new AbortController();
+      const collected = collectStream(createVertexProvider('vertexai').doStream(vertexRequest({ signal: controller.signal })));
+      await requestReached;
+      controller.abort(new Error('deadline'));
+      expect((await collected).error).toMatchObject({ kind: 'aborted' });
+      // The SDK's call was not cancelled: its response arrives now, unread, and its body then fails.
+      sendHeaders();
+      cut();
+      await failed;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
   });
 });
 
