@@ -1,7 +1,6 @@
-import type { CostSink } from './cost-sink.js';
 import type { FileSinkOptions } from './file-sink-options.js';
+import { FileSink } from './file-sink.js';
 import { csvHeader, toCsvRow } from './format-csv.js';
-import { QueuedFileWriter } from './queued-file-writer.js';
 import type { UsageRecord } from './usage-record.js';
 
 /**
@@ -13,37 +12,12 @@ import type { UsageRecord } from './usage-record.js';
  * @example
  * const tracker = new CostTracker({ sinks: [new CsvSink('logs/usage.csv')] });
  */
-export class CsvSink implements CostSink {
-  readonly path: string;
-  readonly #writer: QueuedFileWriter;
-
+export class CsvSink extends FileSink {
   constructor(path: string, options: FileSinkOptions = {}) {
-    this.path = path;
-    this.#writer = new QueuedFileWriter({ path, onError: options.onError, preamble: `${csvHeader()}\n` });
+    super(path, options, `${csvHeader()}\n`);
   }
 
-  /** Rows not yet stored (after a failed write, the ones that failed). */
-  get pendingCount(): number {
-    return this.#writer.pendingCount;
-  }
-
-  /** Queues the record's row; the write happens after the current synchronous code. */
-  write(record: UsageRecord): void {
-    try {
-      this.#writer.enqueue(`${toCsvRow(record)}\n`);
-    } catch (error) {
-      // A record that cannot be serialised (a BigInt in metadata) is reported, not thrown.
-      this.#writer.reportError(error);
-    }
-  }
-
-  /** Resolves once the queued rows are on disk, or their write failed (see `onError`). */
-  flush(): Promise<void> {
-    return this.#writer.flush();
-  }
-
-  /** Flushes. The sink holds no open file, so writing after `close()` still works. */
-  close(): Promise<void> {
-    return this.#writer.flush();
+  protected format(record: UsageRecord): string {
+    return toCsvRow(record);
   }
 }
