@@ -20,7 +20,10 @@ import { streamRequest } from './orchestrator/stream-request.js';
 import { validateChatRequest } from './orchestrator/validate-chat-request.js';
 import { createProvider } from './providers/create-provider.js';
 import type { ModelInfo } from './registry/model-info.js';
+import { ModelLifecycle, shippedLifecycle } from './registry/model-lifecycle.js';
+import { ModelPolicy } from './registry/model-policy.js';
 import { ModelRegistry, type RefreshResult } from './registry/model-registry.js';
+import { readRegistryCache, RegistryCacheWriter } from './registry/registry-cache-file.js';
 import type { BaseLLMProvider } from './spec/base-llm-provider.js';
 import type { ChatRequest } from './spec/chat-request.js';
 import type { ChatResponse, ChatStream } from './spec/chat-response.js';
@@ -76,6 +79,8 @@ export class LLMOrchestrator {
   readonly #warned = new Set<string>();
   readonly #ownsTracker: boolean;
   readonly #core: OrchestratorCore;
+  /** Writes the registry to `models.cache_path`, when configured. */
+  readonly #cacheWriter: RegistryCacheWriter | undefined;
   /** Calls in progress: `close()` waits for them so their records reach the sinks. */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed: Promise<void> | undefined;
@@ -93,6 +98,38 @@ export class LLMOrchestrator {
       customProviders: Object.keys(this.#suppliers),
     });
     this.#config = loaded.config;
+    const models = this.#config.models;
+    const lifecycle = new ModelLifecycle(
+      [...shippedLifecycle.entries, ...(models?.lifecycle ?? [])],
+      (name) => this.#config.providers[name]?.type ?? name,
+    );
+    const cachePath = models?.cachePath;
+    this.#cacheWriter = cachePath
+      ? new RegistryCacheWriter(cachePath, () => this.registry.snapshot(), (error) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.#warn('model_cache_failed', `Could not write the model registry cache '${cachePath}': ${reason}`);
+        })
+      : undefined;
+    this.registry = new ModelRegistry({
+      providers: () => this.#config.providerOrder.filter((name) => this.#config.providers[name]?.available),
+      listModels: (name) => this.#provider(name).listModels(),
+      lifecycle: (name, model) => lifecycle.find(name, model),
+      onChange: () => this.#cacheWriter?.schedule(),
+    });
+    const policy = new ModelPolicy({
+      config: this.#config,
+      registry: this.registry,
+      lifecycle,
+      onRetired: models?.onRetired ?? 'skip',
+      warn: (code, message, provider, model) => this.#warn(code, message, provider, model),
+    });
+    // Before anything opens a file: `on_retired: error` stops construction here.
+    const configured = policy.checkConfiguredModels();
+    if (configured.issues.length > 0) {
+      throw new ConfigurationError(configured.issues, typeof config === 'string' ? { source: config } : undefined);
+    }
+    const cache = cachePath ? readRegistryCache(cachePath) : {};
+    if (cache.snapshot) this.registry.restore(cache.snapshot);
     this.#logger = options.logger ?? console;
     this.sessionId = options.sessionId ?? randomUUID();
     this.#events = new TypedEmitter<OrchestratorEvents>((error, event) => {
@@ -133,18 +170,19 @@ export class LLMOrchestrator {
       config: this.#config,
       provider: (name) => this.#provider(name),
       recorder,
+      models: policy,
       events: this.#events,
       warn: (code, message, provider, model) => this.#warn(code, message, provider, model),
       redact: (text) => redactSecrets(text, secrets),
       random: Math.random,
     };
-    this.registry = new ModelRegistry({
-      providers: () => this.#config.providerOrder.filter((name) => this.#config.providers[name]?.available),
-      listModels: (name) => this.#provider(name).listModels(),
-    });
     // Listeners are attached after construction: report the config's warnings on the next tick.
     queueMicrotask(() => {
       for (const warning of loaded.warnings) this.#warn(warning.code, warning.message, warning.provider);
+      if (cache.problem !== undefined) {
+        this.#warn('model_cache_unreadable', `Could not read the model registry cache '${cachePath}' (${cache.problem}): starting with an empty registry`);
+      }
+      configured.report();
     });
   }
 
@@ -257,6 +295,7 @@ export class LLMOrchestrator {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#cacheWriter?.flush();
       await (this.#ownsTracker ? this.tracker.close() : this.tracker.flush());
     })();
     return this.#closed;

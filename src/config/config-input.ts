@@ -158,6 +158,65 @@ export interface CostTrackingInput {
   pricing?: Record<string, Record<string, ModelPriceInput>> | undefined;
 }
 
+/** One entry of `models.lifecycle`: adds to or overrides the shipped lifecycle data. */
+export interface LifecycleEntryInput {
+  /**
+   * A provider type (every entry of that type) or a provider entry name (that entry only).
+   * @example 'openai'
+   */
+  provider: string;
+  /** The model id as a request names it (no `models/` prefix). */
+  model: string;
+  /**
+   * The date (YYYY-MM-DD) the provider announced it deprecated. Missing with `retires_at`
+   * given: deprecated from now on.
+   * @default none
+   */
+  deprecated_at?: string | undefined;
+  /**
+   * The date (YYYY-MM-DD) the provider stops serving it. From that date, `models.on_retired`
+   * decides what the fallback chain does with it.
+   * @default none
+   */
+  retires_at?: string | undefined;
+  /**
+   * The model the provider recommends instead; named in warnings.
+   * @default none
+   */
+  replacement?: string | undefined;
+  /**
+   * Where the dates come from (a URL), for the reader.
+   * @default none
+   */
+  source?: string | undefined;
+}
+
+/** `models`: deprecation data and the model registry's cache. */
+export interface ModelsInput {
+  /**
+   * Lifecycle entries merged over the package's own data (an entry for the same provider and
+   * model replaces the shipped one).
+   * @default []
+   */
+  lifecycle?: LifecycleEntryInput[] | undefined;
+  /**
+   * What the fallback chain does with a model past its `retires_at`: `skip` leaves it out with
+   * a warning, `warn` still tries it with a warning, `error` makes construction throw a
+   * ConfigurationError naming the config path of the model.
+   * @default 'skip'
+   */
+  on_retired?: 'skip' | 'warn' | 'error' | undefined;
+  /**
+   * A JSON file keeping the model registry (deprecation marks, `lastSeenAt`) across restarts;
+   * relative to the working directory. Read at construction, written after refreshes and
+   * marks (atomically: a temporary file, then rename). A corrupt file is a warning and a
+   * fresh start.
+   * @default none (the registry lives in memory only)
+   * @example './llm_models.json'
+   */
+  cache_path?: string | undefined;
+}
+
 /**
  * The configuration, as a YAML file holds it or as an object of the same shape (same
  * snake_case keys). Unknown keys are errors.
@@ -187,4 +246,6 @@ export interface ConfigInput {
   retry?: RetryInput | undefined;
   /** Usage ledger and prices. */
   cost_tracking?: CostTrackingInput | undefined;
+  /** Model lifecycle data, retired-model policy and the registry cache. */
+  models?: ModelsInput | undefined;
 }

@@ -68,6 +68,33 @@ export const costTrackingSchema = z
   })
   .strict();
 
+function isIsoDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+const isoDate = z.string().refine(isIsoDate, 'must be a date written YYYY-MM-DD');
+
+/** One entry of `models.lifecycle`: a provider's announced deprecation or retirement. */
+export const lifecycleEntrySchema = z
+  .object({
+    provider: nonEmptyString,
+    model: nonEmptyString,
+    deprecated_at: isoDate.optional(),
+    retires_at: isoDate.optional(),
+    replacement: nonEmptyString.optional(),
+    source: nonEmptyString.optional(),
+  })
+  .strict();
+
+/** `models`: lifecycle data, what to do with retired models, and the registry's cache file. */
+export const modelsSchema = z
+  .object({
+    lifecycle: z.array(lifecycleEntrySchema).default([]),
+    on_retired: z.enum(['skip', 'warn', 'error']).default('skip'),
+    cache_path: nonEmptyString.optional(),
+  })
+  .strict();
+
 /** What {@link createConfigSchema} needs to know beyond the config itself. */
 export interface ConfigSchemaOptions {
   /**
@@ -96,6 +123,8 @@ export function createConfigSchema(options: ConfigSchemaOptions = {}) {
         .refine((providers) => Object.keys(providers).length > 0, 'must have at least 1 provider'),
       retry: retrySchema.prefault({}),
       cost_tracking: costTrackingSchema.prefault({}),
+      // Optional (no prefault): a config without `models` normalizes exactly as before.
+      models: modelsSchema.optional(),
     })
     .strict()
     // Runs even after other issues (`when`), so one parse lists every problem.

@@ -119,5 +119,20 @@ export function normalizeConfig(
       pricing: costTracking.pricing,
     },
   };
+  if (parsed.models) {
+    const { lifecycle, on_retired: onRetired, cache_path: cachePath } = parsed.models;
+    config.models = {
+      lifecycle: lifecycle.map((entry) => ({
+        provider: entry.provider,
+        model: entry.model,
+        ...(entry.deprecated_at ? { deprecatedAt: entry.deprecated_at } : {}),
+        ...(entry.retires_at ? { retiresAt: entry.retires_at } : {}),
+        ...(entry.replacement ? { replacement: entry.replacement } : {}),
+        ...(entry.source ? { source: entry.source } : {}),
+      })),
+      onRetired,
+      ...(cachePath ? { cachePath: resolve(options.baseDirectory, cachePath) } : {}),
+    };
+  }
   return { config, warnings, issues };
 }

@@ -68,6 +68,33 @@ export interface NormalizedConfig {
     sinks: Array<{ type: 'csv' | 'jsonl'; path: string }>;
     pricing: PricingOverrides;
   };
+  /** Present only when the config has `models` (the orchestrator defaults it otherwise). */
+  models?: NormalizedModelsConfig;
+}
+
+/** An announced deprecation or retirement (dates YYYY-MM-DD). */
+export interface LifecycleEntry {
+  /** A provider type, or a provider entry name. */
+  provider: string;
+  model: string;
+  deprecatedAt?: string;
+  retiresAt?: string;
+  replacement?: string;
+  /** Where the dates come from. */
+  source?: string;
+}
+
+/** What the chain does with a model past its retirement date. */
+export type OnRetired = 'skip' | 'warn' | 'error';
+
+/** `models`, normalized. */
+export interface NormalizedModelsConfig {
+  /** The config's own entries (the shipped data is merged by the registry). */
+  lifecycle: LifecycleEntry[];
+  /** @default 'skip' */
+  onRetired: OnRetired;
+  /** Absolute path of the registry cache file; none keeps the registry in memory. */
+  cachePath?: string;
 }
 
 /** A problem that does not stop the orchestrator (a provider whose key resolved to nothing). */

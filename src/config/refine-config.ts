@@ -105,6 +105,15 @@ function checkReferences(context: Context, config: Record<string, unknown>, name
       }
     }
   }
+  const models = config.models;
+  if (isRecord(models) && Array.isArray(models.lifecycle)) {
+    models.lifecycle.forEach((entry: unknown, index) => {
+      if (!isRecord(entry) || typeof entry.provider !== 'string' || entry.provider === '') return;
+      if (!names.includes(entry.provider) && !isProviderType(entry.provider)) {
+        report(context, ['models', 'lifecycle', index, 'provider'], `'${entry.provider}' is neither a provider entry (${list}) nor a provider type`);
+      }
+    });
+  }
 }
 
 /**

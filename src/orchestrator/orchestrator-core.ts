@@ -1,6 +1,7 @@
 import type { NormalizedConfig } from '../config/normalized-config.js';
 import type { BaseLLMProvider } from '../spec/base-llm-provider.js';
 import type { TypedEmitter } from '../internal/typed-emitter.js';
+import type { ModelPolicy } from '../registry/model-policy.js';
 import type { AttemptRecorder } from './attempt-recorder.js';
 import type { OrchestratorEvents } from './orchestrator-events.js';
 
@@ -9,6 +10,8 @@ export interface OrchestratorCore {
   config: NormalizedConfig;
   provider(name: string): BaseLLMProvider;
   recorder: AttemptRecorder;
+  /** Deprecated and retired models: which candidates to skip, what a `not_found` teaches. */
+  models: ModelPolicy;
   events: TypedEmitter<OrchestratorEvents>;
   warn(code: string, message: string, provider?: string, model?: string): void;
   /** Removes every configured secret from a text (messages of errors we did not classify). */

@@ -26,10 +26,20 @@ export async function runChain<T>(
   const { candidates, skipped } = buildCandidateChain(core.config, context.request);
   const { scope, requestId } = context;
   const skippedProviders = new Set<string>();
+  // A request that names its model asked for it explicitly: it is tried even when deprecated.
+  const explicit = context.request.model !== undefined;
   let previous: { candidate: Candidate; error: ProviderError } | undefined;
+  let tried = 0;
 
   for (const candidate of candidates) {
     if (skippedProviders.has(candidate.provider)) continue;
+    const skipReason = core.models.skipReason(candidate, explicit);
+    if (skipReason !== undefined) {
+      skipped.push({ provider: candidate.provider, reason: skipReason });
+      continue;
+    }
+    tried++;
+    core.models.beforeAttempt(candidate);
     if (previous) core.events.emit('fallback', { requestId, from: previous.candidate, to: candidate, error: previous.error });
     for (let attemptOnModel = 1; ; attemptOnModel++) {
       if (scope.done) throw scope.error(candidate);
@@ -37,12 +47,15 @@ export async function runChain<T>(
       core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
       let error: ProviderError;
       try {
-        return { value: await attempt(candidate, attemptNumber), candidate };
+        const value = await attempt(candidate, attemptNumber);
+        core.models.afterSuccess(candidate);
+        return { value, candidate };
       } catch (thrown) {
         const normalized = toProviderError(thrown, candidate, scope, core.redact);
         if (ConfigurationError.isInstance(normalized)) throw normalized;
         error = normalized;
       }
+      core.models.afterFailure(candidate, error);
       if (scope.done) throw scope.error(candidate);
       const step = decideAfterError(error, attemptOnModel, core.config.retry, core.random);
       if (step.action === 'stop') throw error;
@@ -58,7 +71,7 @@ export async function runChain<T>(
   }
 
   const reason =
-    candidates.length === 0
+    tried === 0
       ? `No provider can serve this call${skipped.length > 0 ? `: ${skipped.map((s) => `${s.provider} (${s.reason})`).join(', ')}` : ''}`
       : undefined;
   throw new AllFallbacksFailedError(context.attempts, context.errors, reason);

@@ -4,10 +4,15 @@ export interface ModelInfo {
   id: string;
   /** The provider entry's name. */
   provider: string;
-  /** True once a refresh no longer listed it (models are never removed). */
+  /**
+   * True once a refresh no longer listed it, a call answered `not_found`, or the provider
+   * announced its deprecation (lifecycle data). Models are never removed.
+   */
   deprecated: boolean;
-  /** ISO time it was marked deprecated. */
+  /** When it was deprecated: the provider's announcement date, else the ISO time we noticed. */
   deprecatedAt?: string;
+  /** Why it is marked deprecated, when the registry marked it (not listed, `not_found`...). */
+  deprecationReason?: string;
   /** ISO date the provider retires it, when known. */
   retiresAt?: string;
   /** The model the provider recommends instead, when known. */

@@ -1,4 +1,7 @@
+import type { LifecycleEntry } from '../config/normalized-config.js';
+import { lifecycleStatus } from './model-lifecycle.js';
 import type { ModelInfo } from './model-info.js';
+import type { RegistrySnapshot, StoredModel } from './registry-snapshot.js';
 
 /** The outcome of refreshing one provider's model list. */
 export interface RefreshResult {
@@ -11,12 +14,22 @@ export interface RefreshResult {
   error?: unknown;
 }
 
-/** Where the registry gets model lists from. */
+/** Where the registry gets model lists and lifecycle data from. */
 export interface ModelRegistryOptions {
   /** The provider entry names a refresh without argument covers. */
   providers: () => string[];
   /** Base model ids a provider serves now. */
   listModels: (provider: string) => Promise<string[]>;
+  /**
+   * The announced lifecycle of a provider entry's model.
+   * @default () => undefined
+   */
+  lifecycle?: (provider: string, model: string) => LifecycleEntry | undefined;
+  /**
+   * Called after every change worth keeping (refresh, marks), e.g. to persist the registry.
+   * @default none
+   */
+  onChange?: () => void;
   /** @default () => new Date() */
   now?: () => Date;
 }
@@ -24,10 +37,11 @@ export interface ModelRegistryOptions {
 /**
  * Discovered models per provider. A model that a refresh no longer lists is marked
  * deprecated, never removed. Reads (`list`, `get`, `isDeprecated`) are synchronous over the
- * cache; `refresh` is the only call that reaches the providers, and only when asked.
+ * cache and merge the lifecycle data (`deprecatedAt`, `retiresAt`, `replacement`); `refresh`
+ * is the only call that reaches the providers, and only when asked.
  */
 export class ModelRegistry {
-  readonly #models = new Map<string, Map<string, ModelInfo>>();
+  readonly #models = new Map<string, Map<string, StoredModel>>();
   /** Providers whose list was fetched successfully at least once. */
   readonly #listed = new Set<string>();
   readonly #options: ModelRegistryOptions;
@@ -42,37 +56,117 @@ export class ModelRegistry {
    */
   async refresh(provider?: string): Promise<RefreshResult[]> {
     const names = provider === undefined ? this.#options.providers() : [provider];
-    return Promise.all(names.map((name) => this.#refreshOne(name)));
+    const results = await Promise.all(names.map((name) => this.#refreshOne(name)));
+    if (results.some((result) => result.ok)) this.#changed();
+    return results;
   }
 
-  /** Whether `provider` was refreshed at least once (successfully). */
+  /** Whether `provider` was refreshed at least once (successfully), here or in a loaded cache. */
   hasListed(provider: string): boolean {
     return this.#listed.has(provider);
   }
 
   /** The provider's models from the cache; deprecated ones only with `includeDeprecated`. */
   list(provider: string, options: { includeDeprecated?: boolean } = {}): ModelInfo[] {
-    const models = [...(this.#models.get(provider)?.values() ?? [])];
+    const models = [...(this.#models.get(provider)?.values() ?? [])].map((stored) => this.#view(provider, stored.id, stored));
     const shown = options.includeDeprecated ? models : models.filter((model) => !model.deprecated);
-    return shown.map((model) => ({ ...model })).sort((a, b) => a.id.localeCompare(b.id));
+    return shown.sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  /**
+   * What is known of one model: listed, marked, or only named by the lifecycle data.
+   * Undefined when none of them knows it.
+   */
   get(provider: string, model: string): ModelInfo | undefined {
-    const info = this.#models.get(provider)?.get(model);
-    return info ? { ...info } : undefined;
+    const stored = this.#models.get(provider)?.get(model);
+    if (!stored && !this.#options.lifecycle?.(provider, model)) return undefined;
+    return this.#view(provider, model, stored);
   }
 
+  /** Whether the model is deprecated: marked by a refresh or a `not_found`, or by the lifecycle data. */
   isDeprecated(provider: string, model: string): boolean {
-    return this.#models.get(provider)?.get(model)?.deprecated ?? false;
+    return this.get(provider, model)?.deprecated ?? false;
   }
 
   /** Notes that `model` answered a validation request just now. */
   markValidated(provider: string, model: string): void {
     const info = this.#entry(provider, model);
     info.lastValidatedAt = this.#now();
+    this.#clearNotFound(info);
+    this.#changed();
   }
 
-  #entry(provider: string, model: string): ModelInfo {
+  /**
+   * Marks a model deprecated because a call answered `not_found` (runtime evidence). The mark
+   * stays until the model answers again ({@link markAnswered}, {@link markValidated}); a refresh
+   * that lists it does not clear it (lists may name models an account cannot call).
+   */
+  markNotFound(provider: string, model: string, reason: string): void {
+    const info = this.#entry(provider, model);
+    if (info.markedBy === 'not_found') return;
+    info.deprecated = true;
+    info.deprecatedAt = this.#now();
+    info.deprecationReason = reason;
+    info.markedBy = 'not_found';
+    this.#changed();
+  }
+
+  /** Whether the model carries a `not_found` mark. */
+  isMarkedNotFound(provider: string, model: string): boolean {
+    return this.#models.get(provider)?.get(model)?.markedBy === 'not_found';
+  }
+
+  /** Notes that a model answered a call: clears a `not_found` mark. */
+  markAnswered(provider: string, model: string): void {
+    const info = this.#models.get(provider)?.get(model);
+    if (info && this.#clearNotFound(info)) this.#changed();
+  }
+
+  /** The registry's state, to persist (lifecycle data is not part of it: it is merged on read). */
+  snapshot(): RegistrySnapshot {
+    const providers: RegistrySnapshot['providers'] = {};
+    for (const [provider, models] of this.#models) {
+      providers[provider] = { listed: this.#listed.has(provider), models: [...models.values()].map((model) => ({ ...model })) };
+    }
+    for (const provider of this.#listed) providers[provider] ??= { listed: true, models: [] };
+    return { version: 1, savedAt: this.#now(), providers };
+  }
+
+  /** Replaces the registry's state with a snapshot (validated by the caller). */
+  restore(snapshot: RegistrySnapshot): void {
+    this.#models.clear();
+    this.#listed.clear();
+    for (const [provider, entry] of Object.entries(snapshot.providers)) {
+      if (entry.listed) this.#listed.add(provider);
+      this.#models.set(provider, new Map(entry.models.map((model) => [model.id, { ...model, provider }])));
+    }
+  }
+
+  #view(provider: string, model: string, stored: StoredModel | undefined): ModelInfo {
+    const { markedBy: _markedBy, ...info }: StoredModel = stored ? { ...stored } : { id: model, provider, deprecated: false };
+    const entry = this.#options.lifecycle?.(provider, model);
+    if (!entry) return info;
+    const status = lifecycleStatus(entry, this.#options.now?.() ?? new Date());
+    if (entry.retiresAt !== undefined) info.retiresAt = entry.retiresAt;
+    if (entry.replacement !== undefined) info.replacement = entry.replacement;
+    if (status.deprecated) {
+      info.deprecated = true;
+      if (entry.deprecatedAt !== undefined) info.deprecatedAt = entry.deprecatedAt;
+      info.deprecationReason ??= status.retired ? `retired on ${entry.retiresAt}` : 'announced deprecated by the provider';
+    }
+    return info;
+  }
+
+  #clearNotFound(info: StoredModel): boolean {
+    if (info.markedBy !== 'not_found') return false;
+    info.deprecated = false;
+    delete info.deprecatedAt;
+    delete info.deprecationReason;
+    delete info.markedBy;
+    return true;
+  }
+
+  #entry(provider: string, model: string): StoredModel {
     let models = this.#models.get(provider);
     if (!models) {
       models = new Map();
@@ -95,7 +189,7 @@ export class ModelRegistry {
     }
     this.#listed.add(provider);
     const now = this.#now();
-    const known = this.#models.get(provider) ?? new Map<string, ModelInfo>();
+    const known = this.#models.get(provider) ?? new Map<string, StoredModel>();
     this.#models.set(provider, known);
     const listed = new Set(ids);
     const added: string[] = [];
@@ -106,10 +200,14 @@ export class ModelRegistry {
         added.push(id);
         known.set(id, { id, provider, deprecated: false, lastSeenAt: now });
       } else {
+        if (info.lastSeenAt === undefined) added.push(id);
         info.lastSeenAt = now;
-        if (info.deprecated && info.retiresAt === undefined) {
+        // Listed again: a mark from an earlier refresh no longer holds.
+        if (info.markedBy === 'refresh') {
           info.deprecated = false;
           delete info.deprecatedAt;
+          delete info.deprecationReason;
+          delete info.markedBy;
         }
       }
     }
@@ -117,10 +215,16 @@ export class ModelRegistry {
       if (!listed.has(info.id) && !info.deprecated && info.lastSeenAt !== undefined) {
         info.deprecated = true;
         info.deprecatedAt = now;
+        info.deprecationReason = 'no longer listed by the provider';
+        info.markedBy = 'refresh';
         deprecated.push(info.id);
       }
     }
     return { provider, ok: true, added, deprecated };
+  }
+
+  #changed(): void {
+    this.#options.onChange?.();
   }
 
   #now(): string {

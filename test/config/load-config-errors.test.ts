@@ -22,7 +22,7 @@ function config(changes: Record<string, unknown> = {}, providers: Record<string,
 }
 
 const badConfigs: BadConfig[] = [
-  { name: 'unknown top-level key', input: config({ models: {} }), issues: [{ path: 'models', message: 'unknown key' }] },
+  { name: 'unknown top-level key', input: config({ model_registry: {} }), issues: [{ path: 'model_registry', message: 'unknown key' }] },
   {
     name: 'unknown provider key',
     input: config({}, { openai: { ...openai, colour: 'blue' } }),

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { AllFallbacksFailedError } from '../../src/errors/all-fallbacks-failed-error.js';
+import { ConfigurationError } from '../../src/errors/configuration-error.js';
+import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
+import { orchestratorOver } from '../support/orchestrator-fixture.js';
+import { answer, ScriptedProvider, streamOf } from '../support/scripted-provider.js';
+import { configWithModels, dayFromToday } from './registry-test-helpers.js';
+
+const messages = [{ role: 'user' as const, content: 'hello' }];
+
+describe('lifecycle warnings at construction', () => {
+  it('warns once per configured model that is deprecated or retiring within 90 days, naming date and replacement', async () => {
+    const a = new ScriptedProvider('a', { a1: [answer('one'), answer('two')] });
+    const config = configWithModels({
+      lifecycle: [
+        { provider: 'a', model: 'a1', deprecated_at: dayFromToday(-30), retires_at: dayFromToday(200), replacement: 'a9' },
+        { provider: 'openai', model: 'a2', retires_at: dayFromToday(30), replacement: 'a8' },
+        // Announced for later: not deprecated yet, and too far away to warn about.
+        { provider: 'b', model: 'b1', deprecated_at: dayFromToday(10), retires_at: dayFromToday(300) },
+      ],
+    });
+    const { orch, named, logged } = orchestratorOver(config, [a, new ScriptedProvider('b')]);
+    await Promise.resolve();
+    const atStart = named('warning').map((w) => ({ code: w.code, model: w.model }));
+    expect(atStart).toEqual([
+      { code: 'model_deprecated', model: 'a1' },
+      { code: 'model_retiring', model: 'a2' },
+    ]);
+    const [deprecated, retiring] = named('warning');
+    expect(deprecated?.message).toContain(dayFromToday(200));
+    expect(deprecated?.message).toContain("'a9'");
+    expect(retiring?.message).toMatch(new RegExp(`retires on ${dayFromToday(30)} \\(in (29|30) days\\).*'a8'`));
+    expect(logged).toHaveLength(2);
+
+    await orch.send({ messages });
+    await orch.send({ messages });
+    const used = named('warning').filter((w) => w.code === 'deprecated_model_used');
+    expect(used).toEqual([expect.objectContaining({ provider: 'a', model: 'a1', message: expect.stringContaining("'a9'") })]);
+    expect(named('warning')).toHaveLength(3);
+    expect(orch.registry.get('a', 'a1')).toMatchObject({ deprecated: true, deprecatedAt: dayFromToday(-30), retiresAt: dayFromToday(200), replacement: 'a9' });
+    expect(orch.registry.isDeprecated('a', 'a2')).toBe(true);
+    expect(orch.registry.isDeprecated('b', 'b1')).toBe(false);
+    expect(orch.registry.get('b', 'b9')).toBeUndefined();
+  });
+
+  it('applies the shipped lifecycle data by provider type', async () => {
+    const claude = new ScriptedProvider('claude', { 'claude-3-5-haiku-20241022': [answer('hi')] });
+    const warnings: string[] = [];
+    const orch = new LLMOrchestrator(
+      {
+        active_provider: 'claude',
+        providers: { claude: { type: 'anthropic', api_key: 'k', fallback_models: ['claude-3-opus-20240229', 'claude-3-5-haiku-20241022'] } },
+      },
+      { providers: { claude }, logger: { warn: (message) => warnings.push(message) } },
+    );
+    await Promise.resolve();
+    // claude-3-opus-20240229 retired on 2026-01-05 (Anthropic's deprecations page): skipped by default.
+    expect(orch.registry.get('claude', 'claude-3-opus-20240229')).toMatchObject({ deprecated: true, deprecatedAt: '2025-06-30', retiresAt: '2026-01-05' });
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'claude-3-5-haiku-20241022' });
+    expect(claude.calls.map((call) => call.model)).toEqual(['claude-3-5-haiku-20241022']);
+    expect(warnings.filter((message) => message.includes('claude-3-opus-20240229'))).toEqual([expect.stringContaining('retired on 2026-01-05')]);
+  });
+});
+
+describe('retired models in the chain', () => {
+  const retired = { lifecycle: [{ provider: 'a', model: 'a1', retires_at: dayFromToday(-1), replacement: 'a2' }] };
+
+  it('skips them by default with one warning, and still tries one a request names', async () => {
+    const a = new ScriptedProvider('a', { a1: [answer('pinned')], a2: [answer('x'), answer('y')] });
+    const { orch, named } = orchestratorOver(configWithModels(retired), [a, new ScriptedProvider('b')]);
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a2' });
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a2' });
+    expect(a.calls.map((call) => call.model)).toEqual(['a2', 'a2']);
+    expect(named('warning').filter((w) => w.code === 'model_retired')).toEqual([
+      expect.objectContaining({ provider: 'a', model: 'a1', message: expect.stringMatching(/retired on .*'a2'.*skips it/) }),
+    ]);
+    expect(named('attempt').map((event) => event.model)).toEqual(['a2', 'a2']);
+    await expect(orch.send({ messages, provider: 'a', model: 'a1' })).resolves.toMatchObject({ model: 'a1', content: 'pinned' });
+  });
+
+  it('skips them in streams too', async () => {
+    const a = new ScriptedProvider('a', { a2: [streamOf(['from ', 'a2'])] });
+    const { orch } = orchestratorOver(configWithModels(retired), [a, new ScriptedProvider('b')]);
+    const stream = orch.stream({ messages });
+    let text = '';
+    for await (const chunk of stream) text += chunk.text;
+    expect(text).toBe('from a2');
+    expect((await stream.response).model).toBe('a2');
+    expect(a.calls.map((call) => call.model)).toEqual(['a2']);
+  });
+
+  it('fails with the reason when every candidate is retired', async () => {
+    const config = configWithModels({ lifecycle: [{ provider: 'a', model: 'a1', retires_at: dayFromToday(-1) }, { provider: 'a', model: 'a2', retires_at: dayFromToday(-1) }] });
+    const a = new ScriptedProvider('a');
+    const { orch } = orchestratorOver(config, [a, new ScriptedProvider('b')]);
+    const error = await orch.send({ messages }).catch((caught: unknown) => caught);
+    expect(AllFallbacksFailedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`a (a1 retired on ${dayFromToday(-1)})`);
+    expect(a.calls).toEqual([]);
+  });
+
+  it('on_retired warn: tries them, with a warning', async () => {
+    const a = new ScriptedProvider('a', { a1: [answer('still here')] });
+    const { orch, named } = orchestratorOver(configWithModels({ ...retired, on_retired: 'warn' }), [a, new ScriptedProvider('b')]);
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a1' });
+    expect(named('warning').filter((w) => w.code === 'model_retired')).toEqual([expect.objectContaining({ model: 'a1', message: expect.stringContaining('still tried') })]);
+  });
+
+  it('on_retired error: construction throws a ConfigurationError naming the config path', () => {
+    const config = configWithModels(
+      { lifecycle: [{ provider: 'openai', model: 'a2', retires_at: '2020-01-01' }, { provider: 'a', model: 'a0', retires_at: '2020-01-01' }], on_retired: 'error' },
+      { active_model: 'a0' },
+    );
+    let caught: unknown;
+    try {
+      orchestratorOver(config, [new ScriptedProvider('a'), new ScriptedProvider('b')]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigurationError.isInstance(caught)).toBe(true);
+    expect((caught as ConfigurationError).issues).toEqual([
+      { path: 'active_model', message: expect.stringContaining("model 'a0' of 'a' was retired on 2020-01-01") },
+      { path: 'providers.a.fallback_models[1]', message: expect.stringContaining("'a2'") },
+    ]);
+  });
+});
+
+describe('not_found as runtime evidence', () => {
+  it('marks the model deprecated with the reason; later requests skip it; a request naming it still tries it', async () => {
+    const a = new ScriptedProvider('a', {
+      a1: [{ fail: { kind: 'not_found', status: 404, message: 'The model a1 does not exist' } }, answer('back')],
+      a2: [answer('first'), answer('second')],
+    });
+    const { orch, named } = orchestratorOver(configWithModels({}), [a, new ScriptedProvider('b')]);
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a2', content: 'first' });
+    expect(orch.registry.get('a', 'a1')).toMatchObject({ deprecated: true, deprecatedAt: expect.any(String), deprecationReason: expect.stringContaining('does not exist') });
+    expect(named('warning').filter((w) => w.code === 'model_not_found').map((w) => w.model)).toEqual(['a1']);
+
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a2', content: 'second' });
+    // One paid failure only: the second request went straight to a2.
+    expect(a.calls.map((call) => call.model)).toEqual(['a1', 'a2', 'a2']);
+    expect(named('warning').filter((w) => w.code === 'deprecated_model_skipped').map((w) => w.model)).toEqual(['a1']);
+
+    // Named explicitly: tried, warned as deprecated, and its success clears the mark.
+    await expect(orch.send({ messages, provider: 'a', model: 'a1' })).resolves.toMatchObject({ model: 'a1', content: 'back' });
+    expect(named('warning').filter((w) => w.code === 'deprecated_model_used').map((w) => w.model)).toEqual(['a1']);
+    expect(orch.registry.isDeprecated('a', 'a1')).toBe(false);
+  });
+
+  it('keeps the mark per orchestrator', async () => {
+    const a = new ScriptedProvider('a', { a1: [{ fail: { kind: 'not_found', status: 404 } }, answer('fresh')], a2: [answer('x')] });
+    const first = orchestratorOver(configWithModels({}), [a, new ScriptedProvider('b')]);
+    await first.orch.send({ messages });
+    const second = orchestratorOver(configWithModels({}), [a, new ScriptedProvider('b')]);
+    expect(second.orch.registry.isDeprecated('a', 'a1')).toBe(false);
+    await expect(second.orch.send({ messages })).resolves.toMatchObject({ model: 'a1' });
+  });
+});
