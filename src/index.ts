@@ -9,16 +9,28 @@ export { CostTracker } from './cost/cost-tracker.js';
 export { CsvSink } from './cost/csv-sink.js';
 export { JsonlSink } from './cost/jsonl-sink.js';
 export { LEDGER_COLUMNS } from './cost/usage-record.js';
+export { PriceBook } from './cost/price-book.js';
 export { ModelRegistry } from './registry/model-registry.js';
 export { createUsage } from './spec/usage.js';
 
 export type { Logger, OrchestratorOptions, ProviderSupplier } from './llm-orchestrator.js';
 export type { ConfigInput } from './config/config-schema.js';
+export type {
+  CostSinkInput,
+  CostTrackingInput,
+  LifecycleEntryInput,
+  ModelPriceInput,
+  ModelsInput,
+  ProviderEntryInput,
+  RetryInput,
+} from './config/config-input.js';
+export type { OnRetired } from './config/normalized-config.js';
 export type { ConfigurationIssue } from './errors/configuration-error.js';
 export type { ErrorKind } from './errors/error-kind.js';
 export type { ProviderErrorOptions } from './errors/provider-error.js';
 export type { CostSink } from './cost/cost-sink.js';
 export type { UsageRecord } from './cost/usage-record.js';
+export type { CostReport, CostSummary, ReportOptions } from './cost/cost-report.js';
 export type { OrchestratorEvents, OrchestratorEventName } from './orchestrator/orchestrator-events.js';
 export type { ModelInfo } from './registry/model-info.js';
 export type { RefreshResult } from './registry/model-registry.js';

@@ -11,6 +11,9 @@ import type { UsageRecord } from './usage-record.js';
 export abstract class FileSink implements CostSink {
   readonly path: string;
   readonly #writer: QueuedFileWriter;
+  /** The (request, attempt) keys this sink has written: a ledger line is never written twice. */
+  readonly #writtenKeys = new Set<string>();
+  #skippedDuplicates = 0;
 
   /** @param preamble written first when the file is new or empty (a CSV header). */
   protected constructor(path: string, options: FileSinkOptions, preamble?: string) {
@@ -26,14 +29,33 @@ export abstract class FileSink implements CostSink {
     return this.#writer.pendingCount;
   }
 
-  /** Queues the record's line; the write happens after the current synchronous code. */
+  /** Records refused because this sink already wrote their (request, attempt) key. */
+  get skippedDuplicates(): number {
+    return this.#skippedDuplicates;
+  }
+
+  /**
+   * Queues the record's line; the write happens after the current synchronous code. A record
+   * whose `(request_id, attempt)` this sink already wrote is skipped (counted in
+   * `skippedDuplicates`), so records loaded from a ledger and written again, or a sink shared
+   * by two trackers, never put one attempt in the file twice.
+   */
   write(record: UsageRecord): void {
+    const key = `${record.request_id}\u0000${record.attempt}`;
+    if (this.#writtenKeys.has(key)) {
+      this.#skippedDuplicates += 1;
+      return;
+    }
+    let line: string;
     try {
-      this.#writer.enqueue(`${this.format(record)}\n`);
+      line = `${this.format(record)}\n`;
     } catch (error) {
       // A record that cannot be serialised (a BigInt in metadata) is reported, not thrown.
       this.#writer.reportError(error);
+      return;
     }
+    this.#writtenKeys.add(key);
+    this.#writer.enqueue(line);
   }
 
   /** Resolves once the queued lines are on disk, or their write failed (see `onError`). */

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { cancelFlushBeforeExit, flushBeforeExit } from './exit-flush.js';
 
 /** Options of {@link QueuedFileWriter}. */
 export interface QueuedFileWriterOptions {
@@ -13,7 +14,8 @@ export interface QueuedFileWriterOptions {
  * Appends text to one file through a single queue: one `appendFile` at a time, each taking
  * everything queued since the last, so concurrent writers never interleave and a burst of
  * records costs one system call. Never throws to the caller of `enqueue`; failures go to
- * `onError` and the failed text stays at the head of the queue for the next try.
+ * `onError` and the failed text stays at the head of the queue for the next try, which at the
+ * latest is the process's `beforeExit`.
  */
 export class QueuedFileWriter {
   readonly path: string;
@@ -40,6 +42,7 @@ export class QueuedFileWriter {
   enqueue(text: string): void {
     this.#pending.push(text);
     this.#enqueuedCount += 1;
+    flushBeforeExit(this);
     this.#startDrain();
   }
 
@@ -76,6 +79,7 @@ export class QueuedFileWriter {
       this.#draining = undefined;
       // Text queued between the end of the loop and here would otherwise wait for the next write.
       if (drained && this.#pending.length > 0) this.#startDrain();
+      else if (drained) cancelFlushBeforeExit(this);
     });
   }
 

@@ -2,6 +2,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildUsageRecord } from '../../src/cost/build-usage-record.js';
+import { CostTracker } from '../../src/cost/cost-tracker.js';
+import { CsvSink } from '../../src/cost/csv-sink.js';
 import { JsonlSink } from '../../src/cost/jsonl-sink.js';
 import { LEDGER_COLUMNS } from '../../src/cost/usage-record.js';
 import { makeInput, makeTempDirectory } from './helpers.js';
@@ -104,5 +106,48 @@ describe('JsonlSink', () => {
     expect(() => sink.write(record)).not.toThrow();
     await sink.flush();
     expect(errors).toHaveLength(1);
+  });
+
+  it('never writes a (request_id, attempt) twice, also for records loaded from a ledger and written again', async () => {
+    const ledger = join(temp.directory, 'earlier.jsonl');
+    const first = new JsonlSink(ledger);
+    for (const attempt of [1, 2, 3]) first.write(buildUsageRecord(makeInput({ attempt }), 'session-1', 0.001));
+    await first.flush();
+    const loaded = await CostTracker.fromJsonl(ledger, { onWarning: () => undefined });
+
+    const path = join(temp.directory, 'copy.jsonl');
+    const csvPath = join(temp.directory, 'copy.csv');
+    const sink = new JsonlSink(path);
+    const csv = new CsvSink(csvPath);
+    // The same records twice (a re-export), plus a same-key record with other content.
+    for (const record of [...loaded.records(), ...loaded.records()]) {
+      sink.write(record);
+      csv.write(record);
+    }
+    sink.write(buildUsageRecord(makeInput({ attempt: 2, status: 'error' }), 'session-1', 0.5));
+    sink.write(buildUsageRecord(makeInput({ requestId: 'request-2', attempt: 2 }), 'session-1', 0.001));
+    await Promise.all([sink.flush(), csv.flush()]);
+
+    const keys = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { request_id: string; attempt: number; status: string })
+      .map((record) => `${record.request_id}/${record.attempt}/${record.status}`);
+    expect(keys).toEqual(['request-1/1/ok', 'request-1/2/ok', 'request-1/3/ok', 'request-2/2/ok']);
+    expect(sink.skippedDuplicates).toBe(4);
+    expect(readFileSync(csvPath, 'utf8').trimEnd().split('\n')).toHaveLength(1 + 3);
+    expect(csv.skippedDuplicates).toBe(3);
+  });
+
+  it('writes a key once even when two trackers share the sink', async () => {
+    const path = join(temp.directory, 'shared.jsonl');
+    const sink = new JsonlSink(path);
+    const one = new CostTracker({ sinks: [sink], onWarning: () => undefined });
+    const two = new CostTracker({ sinks: [sink], onWarning: () => undefined });
+    one.record(makeInput({ requestId: 'r', attempt: 1 }));
+    two.record(makeInput({ requestId: 'r', attempt: 1 }));
+    two.record(makeInput({ requestId: 'r', attempt: 2 }));
+    await Promise.all([one.close(), two.close()]);
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(2);
   });
 });

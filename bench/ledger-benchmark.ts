@@ -1,0 +1,97 @@
+/**
+ * Ledger benchmark (not part of `npm test`):
+ * 1. throughput of `tracker.record` with a `JsonlSink`, until the lines are on disk;
+ * 2. `CostTracker.fromJsonl` + `report({ groupBy: 'day' })` on a generated 1,000,000-record
+ *    ledger (target: under 2 s together).
+ * Run: `node --import tsx bench/ledger-benchmark.ts [records=1000000]`
+ */
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { buildUsageRecord } from '../src/cost/build-usage-record.js';
+import { CostTracker } from '../src/cost/cost-tracker.js';
+import { toJsonLine } from '../src/cost/format-jsonl.js';
+import { JsonlSink } from '../src/cost/jsonl-sink.js';
+import type { UsageRecordInput } from '../src/cost/usage-record-input.js';
+import { createUsage } from '../src/spec/usage.js';
+
+const ledgerSize = Number(process.argv[2] ?? 1_000_000);
+const recordRuns = 200_000;
+const directory = mkdtempSync(join(tmpdir(), 'ledger-benchmark-'));
+const models = ['gpt-4o-mini', 'gpt-4.1-nano', 'claude-sonnet-4-5-20250929', 'gemini-2.5-flash'] as const;
+const start = Date.parse('2026-11-01T00:00:00.000Z');
+
+function inputFor(index: number): UsageRecordInput {
+  const failed = index % 10 === 9;
+  return {
+    timestamp: new Date(start + (index % 30) * 86_400_000 + index),
+    requestId: `request-${Math.floor(index / 2)}`,
+    attempt: (index % 2) + 1,
+    provider: index % 3 === 0 ? 'anthropic' : 'openai',
+    model: models[index % models.length] ?? 'gpt-4o-mini',
+    status: failed ? 'error' : 'ok',
+    usage: createUsage({ inputTokens: 100 + (index % 4_000), outputTokens: 20 + (index % 700), cacheReadTokens: index % 5 === 0 ? 64 : 0 }),
+    usageSource: 'provider',
+    costUsd: index % 97 === 0 ? null : 0.000_001 * (1 + (index % 1_000)),
+    priceSource: 'catalogue@0.1.8',
+    latencyMs: 200 + (index % 3_000),
+    ...(failed ? { errorKind: 'server' as const } : {}),
+    metadata: { user_id: `user-${index % 50}` },
+  };
+}
+
+function seconds(from: bigint): number {
+  return Number(process.hrtime.bigint() - from) / 1e9;
+}
+
+async function measureRecordThroughput(): Promise<void> {
+  const path = join(directory, 'throughput.jsonl');
+  const tracker = new CostTracker({ sessionId: 'bench', sinks: [new JsonlSink(path)] });
+  const inputs = Array.from({ length: recordRuns }, (_, index) => inputFor(index));
+  const began = process.hrtime.bigint();
+  for (const input of inputs) tracker.record(input);
+  const recorded = seconds(began);
+  await tracker.close();
+  const onDisk = seconds(began);
+  console.log(`tracker.record + JsonlSink: ${recordRuns.toLocaleString('en-US')} records`);
+  console.log(`  record() calls:  ${Math.round(recordRuns / recorded).toLocaleString('en-US')} records/s (${recorded.toFixed(3)} s)`);
+  console.log(`  until on disk:   ${Math.round(recordRuns / onDisk).toLocaleString('en-US')} records/s (${onDisk.toFixed(3)} s, ${(statSync(path).size / 1e6).toFixed(1)} MB)`);
+}
+
+async function writeLedger(path: string): Promise<void> {
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  let chunk: string[] = [];
+  for (let index = 0; index < ledgerSize; index += 1) {
+    chunk.push(`${toJsonLine(buildUsageRecord(inputFor(index), 'bench', inputFor(index).costUsd))}\n`);
+    if (chunk.length === 10_000) {
+      if (!out.write(chunk.join(''))) await once(out, 'drain');
+      chunk = [];
+    }
+  }
+  out.end(chunk.join(''));
+  await once(out, 'finish');
+}
+
+async function measureLoadAndReport(): Promise<void> {
+  const path = join(directory, 'ledger.jsonl');
+  await writeLedger(path);
+  const began = process.hrtime.bigint();
+  const tracker = await CostTracker.fromJsonl(path);
+  const loaded = seconds(began);
+  const report = tracker.report({ groupBy: 'day' });
+  const total = seconds(began);
+  console.log(`CostTracker.fromJsonl + report: ${ledgerSize.toLocaleString('en-US')} records, ${(statSync(path).size / 1e6).toFixed(1)} MB`);
+  console.log(`  fromJsonl:       ${loaded.toFixed(3)} s`);
+  console.log(`  report (by day): ${(total - loaded).toFixed(3)} s`);
+  console.log(`  load + report:   ${total.toFixed(3)} s (target < 2 s) ${total < 2 ? 'OK' : 'SLOW'}`);
+  console.log(`  check: ${report.totals.attempts} attempts, ${Object.keys(report.groups ?? {}).length} days, $${report.totals.costUsd.toFixed(4)}`);
+}
+
+try {
+  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+  await measureRecordThroughput();
+  await measureLoadAndReport();
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}

@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildCostReport } from '../../src/cost/build-cost-report.js';
+import { buildUsageRecord } from '../../src/cost/build-usage-record.js';
+import { CostTracker } from '../../src/cost/cost-tracker.js';
+import { toJsonLine } from '../../src/cost/format-jsonl.js';
+import { parseLedgerLine } from '../../src/cost/parse-ledger-line.js';
+import { readLineBatches } from '../../src/cost/read-line-batches.js';
+import { LEDGER_COLUMNS, type UsageRecord } from '../../src/cost/usage-record.js';
+import { makeInput, makeTempDirectory } from './helpers.js';
+
+// The speed-ups behind the 1M-record benchmark each have a fast path and a general one: both
+// must give the same answers.
+describe('ledger fast paths', () => {
+  let temp: ReturnType<typeof makeTempDirectory>;
+  beforeEach(() => {
+    temp = makeTempDirectory();
+  });
+  afterEach(() => temp.remove());
+
+  it('counts distinct requests per group when a request alternates between groups', () => {
+    const record = (requestId: string, attempt: number, provider: string, model: string): UsageRecord =>
+      buildUsageRecord(makeInput({ requestId, attempt, provider, model }), 'session-1', 0.001);
+    // r1 goes a -> b -> a (fallback there and back), interleaved with r2 and r3.
+    const records = [
+      record('r1', 1, 'a', 'm1'),
+      record('r2', 1, 'b', 'm2'),
+      record('r1', 2, 'b', 'm2'),
+      record('r3', 1, 'a', 'm1'),
+      record('r1', 3, 'a', 'm3'),
+      record('r2', 2, 'b', 'm2'),
+    ];
+    const report = buildCostReport(records, 'provider');
+    expect(report.totals).toMatchObject({ requests: 3, attempts: 6, costUsd: 0.006 });
+    expect(report.byProvider.a).toMatchObject({ requests: 2, attempts: 3 });
+    expect(report.byProvider.b).toMatchObject({ requests: 2, attempts: 3 });
+    expect(report.byModel.m1).toMatchObject({ requests: 2, attempts: 2 });
+    expect(report.byModel.m2).toMatchObject({ requests: 2, attempts: 3 });
+    expect(report.byModel.m3).toMatchObject({ requests: 1, attempts: 1 });
+    // Groups keep the order their first record came in, although records are summed by request.
+    expect(Object.keys(report.byModel)).toEqual(['m1', 'm2', 'm3']);
+    expect(Object.keys(report.groups ?? {})).toEqual(['a', 'b']);
+  });
+
+  it('reads lines ending in \\n or \\r\\n, a last line without an end, and text split across chunks', async () => {
+    const path = join(temp.directory, 'lines.txt');
+    const long = 'é'.repeat(700_000); // 1.4 MB in UTF-8: crosses the 1 MiB chunk, two-byte characters split
+    writeFileSync(path, `first\r\n${long}\n\nlast`);
+    const lines: string[] = [];
+    for await (const batch of readLineBatches(path)) lines.push(...batch);
+    expect(lines).toEqual(['first', long, '', 'last']);
+  });
+
+  it('parses a line with its keys out of order, or with non-string metadata, like a canonical one', () => {
+    const record = buildUsageRecord(makeInput({ metadata: { team: 'search' } }), 'session-1', 0.25);
+    const canonical = toJsonLine(record);
+    const shuffled = JSON.stringify(Object.fromEntries(Object.entries(record).reverse()));
+    expect(shuffled).not.toBe(canonical);
+    const fromCanonical = parseLedgerLine(canonical);
+    const fromShuffled = parseLedgerLine(shuffled);
+    expect(fromCanonical).toEqual({ record });
+    expect(fromShuffled).toEqual({ record });
+    if (!('record' in fromShuffled)) throw new Error('not parsed');
+    expect(Object.keys(fromShuffled.record)).toEqual([...LEDGER_COLUMNS]);
+    const numeric = parseLedgerLine(canonical.replace('"team":"search"', '"team":7'));
+    expect(numeric).toEqual({ record: { ...record, metadata: { team: '7' } } });
+  });
+
+  it('still rejects a canonical-looking line with an impossible date or a negative count', () => {
+    const canonical = toJsonLine(buildUsageRecord(makeInput(), 'session-1', 0.25));
+    expect(parseLedgerLine(canonical.replace('2026-11-23T10:00:00.000Z', '2026-13-45T99:00:00.000Z'))).toEqual({
+      problem: "'timestamp' is not a date",
+    });
+    expect(parseLedgerLine(canonical.replace('"input_tokens":100', '"input_tokens":-1'))).toEqual({ problem: "'input_tokens' is not a number" });
+  });
+
+  it('writes a record with its keys out of order in ledger order', () => {
+    const record = buildUsageRecord(makeInput(), 'session-1', 0.25);
+    const reversed = Object.fromEntries(Object.entries(record).reverse()) as unknown as UsageRecord;
+    expect(toJsonLine(reversed)).toBe(toJsonLine(record));
+    expect(Object.keys(JSON.parse(toJsonLine(reversed)) as object)).toEqual([...LEDGER_COLUMNS]);
+  });
+
+  it('loads a ledger with CRLF line ends and no final line end', async () => {
+    const path = join(temp.directory, 'usage.jsonl');
+    const records = [1, 2, 3].map((attempt) => buildUsageRecord(makeInput({ attempt }), 'session-1', 0.001));
+    writeFileSync(path, records.map(toJsonLine).join('\r\n'));
+    const loaded = await CostTracker.fromJsonl(path, { onWarning: () => undefined });
+    expect(loaded.loadWarnings).toEqual([]);
+    expect(loaded.records()).toEqual(records);
+    expect(Object.isFrozen(loaded.records()[0])).toBe(true);
+  });
+});
