@@ -86,7 +86,8 @@ function printTable(title: string, rows: Array<[string, CostSummary]>, totals: C
     summary.cacheReadTokens.toLocaleString('en-US'),
     summary.outputTokens.toLocaleString('en-US'),
     String(summary.unpriced),
-    summary.costUsd.toFixed(4),
+    // A cost with unpriced records in it is a lower bound, never a silent total.
+    summary.unpriced > 0 ? `>= ${summary.costUsd.toFixed(4)}` : summary.costUsd.toFixed(4),
   ];
   const body = rows.map(([label, summary]) => cells(label, summary));
   const footer = cells('total', totals);
@@ -95,6 +96,7 @@ function printTable(title: string, rows: Array<[string, CostSummary]>, totals: C
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   console.log([line(header), rule, ...body.map(line), rule, line(footer)].join('\n'));
+  if (totals.unpriced > 0) console.log('>= : some records of the row have no price, so its cost is a lower bound');
   console.log();
 }
 
