@@ -1,4 +1,4 @@
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cancelFlushBeforeExit, flushBeforeExit } from './exit-flush.js';
 
@@ -103,17 +103,29 @@ export class QueuedFileWriter {
     return true;
   }
 
+  /**
+   * What goes before the first write to the file: the preamble (a CSV header) when the file is
+   * new or empty; a line end when a crash left its last line torn, so the next record starts a
+   * line of its own instead of being glued to the torn one (and skipped with it on reload).
+   */
   async #prepareFile(): Promise<string> {
     await mkdir(dirname(this.path), { recursive: true });
-    if (this.#preamble === undefined) return '';
-    const size = await stat(this.path).then(
-      (stats) => stats.size,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return 0;
-        throw error;
-      },
-    );
-    return size === 0 ? this.#preamble : '';
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#preamble ?? '';
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return this.#preamble ?? '';
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      return last[0] === 0x0a ? '' : '\n';
+    } finally {
+      await handle.close();
+    }
   }
 }
 

@@ -79,7 +79,8 @@ export class ModelPolicy {
     const retired = entry !== undefined && lifecycleStatus(entry, this.#now()).retired;
     if (retired) this.#retiredWarning(provider, model);
     if (explicit) return undefined;
-    if (retired && this.options.onRetired === 'skip') return `${model} retired on ${entry.retiresAt}`;
+    // Under `error` a model retired at start-up already failed construction; one that retires later is skipped.
+    if (retired && this.options.onRetired !== 'warn') return `${model} retired on ${entry.retiresAt}`;
     if (this.options.registry.isMarkedNotFound(provider, model)) {
       const reason = this.options.registry.get(provider, model)?.deprecationReason ?? 'not found';
       this.options.warn(

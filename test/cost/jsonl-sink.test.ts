@@ -151,3 +151,50 @@ describe('JsonlSink', () => {
     expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(2);
   });
 });
+
+describe('a ledger whose last line a crash left torn', () => {
+  it('starts the next record on a line of its own, so only the torn line is lost on reload', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { JsonlSink } = await import('../../src/cost/jsonl-sink.js');
+    const { CsvSink } = await import('../../src/cost/csv-sink.js');
+    const { CostTracker } = await import('../../src/cost/cost-tracker.js');
+    const { createUsage } = await import('../../src/spec/usage.js');
+    const directory = mkdtempSync(join(tmpdir(), 'torn-ledger-'));
+    const jsonlPath = join(directory, 'ledger.jsonl');
+    const csvPath = join(directory, 'ledger.csv');
+    const writer = new CostTracker({ onWarning() {} });
+    writer.addSink(new JsonlSink(jsonlPath));
+    const input = (requestId: string) => ({
+      sessionId: 's',
+      requestId,
+      attempt: 1,
+      provider: 'p',
+      model: 'm',
+      status: 'ok' as const,
+      usage: createUsage({ inputTokens: 1, outputTokens: 1 }),
+      usageSource: 'provider' as const,
+      costUsd: 0.5,
+      priceSource: 'override',
+      latencyMs: 1,
+    });
+    writer.record(input('r1'));
+    await writer.close();
+    writeFileSync(jsonlPath, readFileSync(jsonlPath, 'utf8') + '{"timestamp":"2026-11-2', 'utf8');
+    writeFileSync(csvPath, 'timestamp,session_id\n2026-11-23,s', 'utf8');
+
+    const next = new CostTracker({ onWarning() {} });
+    next.addSink(new JsonlSink(jsonlPath));
+    next.addSink(new CsvSink(csvPath));
+    next.record(input('r2'));
+    next.record(input('r3'));
+    await next.close();
+
+    const warnings: string[] = [];
+    const loaded = await CostTracker.fromJsonl(jsonlPath, { onWarning: (w) => warnings.push(w.code) });
+    expect(loaded.records().map((r) => r.request_id)).toEqual(['r1', 'r2', 'r3']);
+    expect(warnings).toEqual(['ledger_line_skipped']);
+    expect(readFileSync(csvPath, 'utf8').split('\n').slice(1, 3).map((line) => line.split(',')[2])).toEqual([undefined, 'r2']);
+  });
+});

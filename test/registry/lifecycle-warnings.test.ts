@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AllFallbacksFailedError } from '../../src/errors/all-fallbacks-failed-error.js';
 import { ConfigurationError } from '../../src/errors/configuration-error.js';
 import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
@@ -154,5 +154,25 @@ describe('not_found as runtime evidence', () => {
     const second = orchestratorOver(configWithModels({}), [a, new ScriptedProvider('b')]);
     expect(second.orch.registry.isDeprecated('a', 'a1')).toBe(false);
     await expect(second.orch.send({ messages })).resolves.toMatchObject({ model: 'a1' });
+  });
+});
+
+describe('a model that retires while the orchestrator runs', () => {
+  it('is skipped under on_retired: error too (start-up only refuses models already retired)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(`${dayFromToday(0)}T12:00:00Z`));
+      const a = new ScriptedProvider('a', { a1: [answer('before')], a2: [answer('a2 instead')] });
+      const config = configWithModels({ lifecycle: [{ provider: 'a', model: 'a1', retires_at: dayFromToday(1) }], on_retired: 'error' });
+      const { orch, named } = orchestratorOver(config, [a, new ScriptedProvider('b')]);
+      await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a1' });
+      vi.setSystemTime(new Date(`${dayFromToday(2)}T12:00:00Z`));
+      await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a2' });
+      // a1 is not called again once retired: no paid failed call.
+      expect(a.calls.map((call) => call.model)).toEqual(['a1', 'a2']);
+      expect(named('warning').find((w) => w.code === 'model_retired')?.message).toContain('skips it');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
