@@ -3,6 +3,21 @@ import { lifecycleStatus } from './model-lifecycle.js';
 import type { ModelInfo } from './model-info.js';
 import type { RegistrySnapshot, StoredModel } from './registry-snapshot.js';
 
+/** How long a `not_found` answer keeps a model out of the chain: one hour. */
+export const NOT_FOUND_MARK_TTL_MS = 3_600_000;
+
+/** A stored model as the cache file keeps it: `not_found` marks are runtime-only. */
+function withoutNotFoundMark(model: StoredModel): StoredModel {
+  const copy = { ...model };
+  if (copy.markedBy === 'not_found') {
+    copy.deprecated = false;
+    delete copy.deprecatedAt;
+    delete copy.deprecationReason;
+    delete copy.markedBy;
+  }
+  return copy;
+}
+
 /** The outcome of refreshing one provider's model list. */
 export interface RefreshResult {
   provider: string;
@@ -98,8 +113,11 @@ export class ModelRegistry {
 
   /**
    * Marks a model deprecated because a call answered `not_found` (runtime evidence). The mark
-   * stays until the model answers again ({@link markAnswered}, {@link markValidated}); a refresh
-   * that lists it does not clear it (lists may name models an account cannot call).
+   * holds until the model answers again ({@link markAnswered}, {@link markValidated}) or for
+   * {@link NOT_FOUND_MARK_TTL_MS}, whichever comes first; a refresh that lists the model does not
+   * clear it (lists may name models an account cannot call). It is not written to the cache
+   * file: a 404 can also mean a wrong `base_url` or a passing rollout, and must not outlive the
+   * process that saw it.
    */
   markNotFound(provider: string, model: string, reason: string): void {
     const info = this.#entry(provider, model);
@@ -111,9 +129,15 @@ export class ModelRegistry {
     this.#changed();
   }
 
-  /** Whether the model carries a `not_found` mark. */
+  /** Whether the model carries a `not_found` mark younger than {@link NOT_FOUND_MARK_TTL_MS}. */
   isMarkedNotFound(provider: string, model: string): boolean {
-    return this.#models.get(provider)?.get(model)?.markedBy === 'not_found';
+    const info = this.#models.get(provider)?.get(model);
+    if (info?.markedBy !== 'not_found') return false;
+    const markedAt = Date.parse(info.deprecatedAt ?? '');
+    if ((this.#options.now?.() ?? new Date()).getTime() - markedAt < NOT_FOUND_MARK_TTL_MS) return true;
+    // Expired: the model gets another try.
+    this.#clearNotFound(info);
+    return false;
   }
 
   /** Notes that a model answered a call: clears a `not_found` mark. */
@@ -126,7 +150,7 @@ export class ModelRegistry {
   snapshot(): RegistrySnapshot {
     const providers: RegistrySnapshot['providers'] = {};
     for (const [provider, models] of this.#models) {
-      providers[provider] = { listed: this.#listed.has(provider), models: [...models.values()].map((model) => ({ ...model })) };
+      providers[provider] = { listed: this.#listed.has(provider), models: [...models.values()].map(withoutNotFoundMark) };
     }
     for (const provider of this.#listed) providers[provider] ??= { listed: true, models: [] };
     return { version: 1, savedAt: this.#now(), providers };

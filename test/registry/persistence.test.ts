@@ -14,14 +14,19 @@ function cacheFile(): { directory: string; path: string } {
 }
 
 describe('models.cache_path', () => {
-  it('keeps deprecation marks, not_found marks and lastSeenAt across a restart', async () => {
+  it('keeps deprecation marks and lastSeenAt across a restart, but not not_found marks', async () => {
     const { directory, path } = cacheFile();
-    const a = new ScriptedProvider('a', { a1: [{ fail: { kind: 'not_found', status: 404, message: 'no such model' } }], a2: [answer('x'), answer('y')] }, ['a1', 'a2', 'old']);
+    const a = new ScriptedProvider(
+      'a',
+      { a1: [{ fail: { kind: 'not_found', status: 404, message: 'no such model' } }, { fail: { kind: 'not_found', status: 404 } }], a2: [answer('x'), answer('y')] },
+      ['a1', 'a2', 'old'],
+    );
     const first = orchestratorOver(configWithModels({ cache_path: path }), [a, new ScriptedProvider('b')]);
     await first.orch.listModels('a');
     a.models.splice(a.models.indexOf('old'), 1);
     await first.orch.refreshModels('a');
     await first.orch.send({ messages });
+    expect(first.orch.registry.isDeprecated('a', 'a1')).toBe(true);
     const before = first.orch.registry.list('a', { includeDeprecated: true });
     await first.orch.close();
 
@@ -38,15 +43,35 @@ describe('models.cache_path', () => {
       return listModels();
     };
     const second = orchestratorOver(configWithModels({ cache_path: path }), [a, new ScriptedProvider('b')]);
-    expect(second.orch.registry.list('a', { includeDeprecated: true })).toEqual(before);
+    const after = second.orch.registry.list('a', { includeDeprecated: true });
+    expect(after.filter((model) => model.id !== 'a1')).toEqual(before.filter((model) => model.id !== 'a1'));
     expect(second.orch.registry.get('a', 'old')).toMatchObject({ deprecated: true, deprecationReason: 'no longer listed by the provider' });
     expect(second.orch.registry.get('a', 'a2')?.lastSeenAt).toBe(before.find((model) => model.id === 'a2')?.lastSeenAt);
-    // The cached list serves listModels without a fetch; the not_found mark still skips a1.
-    expect((await second.orch.listModels('a')).map((model) => model.id)).toEqual(['a2']);
+    // A 404 may have been a wrong base_url or a passing rollout: a restart gives a1 another try.
+    expect(second.orch.registry.isDeprecated('a', 'a1')).toBe(false);
+    // The cached list serves listModels without a fetch.
+    expect((await second.orch.listModels('a')).map((model) => model.id)).toEqual(['a1', 'a2']);
     expect(listed).toBe(0);
     await expect(second.orch.send({ messages })).resolves.toMatchObject({ model: 'a2' });
-    expect(a.calls.map((call) => call.model)).toEqual(['a1', 'a2', 'a2']);
+    expect(a.calls.map((call) => call.model)).toEqual(['a1', 'a2', 'a1', 'a2']);
     await second.orch.close();
+  });
+
+  it('lets a not_found mark expire after an hour, so the model gets another try', async () => {
+    const { NOT_FOUND_MARK_TTL_MS } = await import('../../src/registry/model-registry.js');
+    const { vi } = await import('vitest');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const a = new ScriptedProvider('a', { a1: [{ fail: { kind: 'not_found', status: 404 } }, answer('back')], a2: [answer('x'), answer('y')] });
+      const { orch } = orchestratorOver(configWithModels({}), [a, new ScriptedProvider('b')]);
+      await orch.send({ messages });
+      await orch.send({ messages });
+      expect(a.calls.map((call) => call.model)).toEqual(['a1', 'a2', 'a2']);
+      vi.setSystemTime(Date.now() + NOT_FOUND_MARK_TTL_MS);
+      await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a1', content: 'back' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('starts fresh with one warning from a corrupt file, and rewrites it', async () => {
