@@ -16,6 +16,7 @@ export { createUsage } from './spec/usage.js';
 export type { Logger, OrchestratorOptions, ProviderSupplier } from './llm-orchestrator.js';
 export type { ConfigInput } from './config/config-schema.js';
 export type {
+  CircuitBreakerInput,
   CostSinkInput,
   CostTrackingInput,
   LifecycleEntryInput,
@@ -23,6 +24,7 @@ export type {
   ModelsInput,
   ProviderEntryInput,
   RetryInput,
+  TimeoutsInput,
 } from './config/config-input.js';
 export type { OnRetired } from './config/normalized-config.js';
 export type { ConfigurationIssue } from './errors/configuration-error.js';
@@ -32,6 +34,7 @@ export type { CostSink } from './cost/cost-sink.js';
 export type { UsageRecord } from './cost/usage-record.js';
 export type { CostReport, CostSummary, ReportOptions } from './cost/cost-report.js';
 export type { OrchestratorEvents, OrchestratorEventName } from './orchestrator/orchestrator-events.js';
+export type { CandidateExplanation, CandidateSkipReason, ChainExplanation } from './orchestrator/explain-chain.js';
 export type { ModelInfo } from './registry/model-info.js';
 export type { RefreshResult } from './registry/model-registry.js';
 export type {

@@ -12,6 +12,8 @@ import { redactSecrets } from './internal/redact-secrets.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import { AttemptRecorder } from './orchestrator/attempt-recorder.js';
 import { CallScope } from './orchestrator/call-scope.js';
+import { CircuitBreaker } from './orchestrator/circuit-breaker.js';
+import { type ChainExplanation, explainChain } from './orchestrator/explain-chain.js';
 import type { OrchestratorCore } from './orchestrator/orchestrator-core.js';
 import type { OrchestratorEvents } from './orchestrator/orchestrator-events.js';
 import { RequestContext } from './orchestrator/request-context.js';
@@ -171,6 +173,12 @@ export class LLMOrchestrator {
       provider: (name) => this.#provider(name),
       recorder,
       models: policy,
+      circuits: new CircuitBreaker({
+        config: this.#config.circuitBreaker,
+        maxRetryAfterMs: this.#config.retry.maxRetryAfterMs,
+        onOpen: (payload) => this.#events.emit('circuit-open', payload),
+        onClose: (payload) => this.#events.emit('circuit-close', payload),
+      }),
       events: this.#events,
       warn: (code, message, provider, model) => this.#warn(code, message, provider, model),
       redact: (text) => redactSecrets(text, secrets),
@@ -213,6 +221,18 @@ export class LLMOrchestrator {
   stream(request: ChatRequest): ChatStream {
     validateChatRequest(request);
     return streamRequest(this.#core, request, randomUUID(), (done) => this.#track(done));
+  }
+
+  /**
+   * The fallback chain a call would walk now (`request` may pin `provider`/`model`), each
+   * candidate with whether it would be tried and why not: provider unavailable (with its
+   * reason), model retired or marked by a `not_found`, or cooling down (until when). Makes no
+   * call and changes nothing.
+   *
+   * @throws ConfigurationError when the request pins a provider the config does not have.
+   */
+  explain(request: Pick<ChatRequest, 'provider' | 'model'> = {}): ChainExplanation {
+    return explainChain(this.#core, request);
   }
 
   /** Total USD of this orchestrator's session. */

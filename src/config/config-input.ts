@@ -103,6 +103,68 @@ export interface RetryInput {
    * @default 30000
    */
   max_retry_after_ms?: number | undefined;
+  /**
+   * The attempt budget of one call: attempts across all retries and fallbacks together, the
+   * first included (an integer >= 1), so retries times fallbacks never multiply. When it is
+   * spent the call ends with `AllFallbacksFailedError`, whose message says so.
+   * @default 6
+   */
+  max_total_attempts?: number | undefined;
+}
+
+/**
+ * `timeouts`: deadlines of each stream attempt, besides a request's `timeoutMs` for the whole
+ * call. Both are off by default: how long a model may think before its first text depends on
+ * the model (reasoning models can take minutes). A request's `firstChunkTimeoutMs` and
+ * `idleTimeoutMs` override them for that call.
+ */
+export interface TimeoutsInput {
+  /**
+   * Milliseconds from the start of a stream attempt to its first text. When it passes, the
+   * attempt is aborted and fails with kind `timeout` before anything reached the caller, so the
+   * chain retries or falls back as after any timeout. An integer >= 0; 0 means no limit.
+   * @default none (no limit)
+   * @example 30000
+   */
+  first_chunk_timeout_ms?: number | undefined;
+  /**
+   * The longest gap in milliseconds between two events of a stream (counted from its first
+   * event; time the caller spends on a chunk does not count). Before the first text the attempt fails with kind `timeout` and falls back; after
+   * it the stream ends with `StreamInterruptedError` whose `cause` has kind `timeout`. An
+   * integer >= 0; 0 means no limit.
+   * @default none (no limit)
+   * @example 20000
+   */
+  idle_timeout_ms?: number | undefined;
+}
+
+/**
+ * `circuit_breaker`: cool-downs per (provider, model), shared by every call of one
+ * orchestrator. A target that keeps failing is skipped until its cool-down ends; then one
+ * trial request goes through (half-open): a success closes the circuit, a retryable failure
+ * opens it again. A call whose every candidate is cooling down waits for the first to recover
+ * when that fits its `timeoutMs` (without one: within `retry.max_retry_after_ms`), else fails
+ * at once with `AllFallbacksFailedError` naming when the first target recovers.
+ */
+export interface CircuitBreakerInput {
+  /**
+   * Use cool-downs at all.
+   * @default true
+   */
+  enabled?: boolean | undefined;
+  /**
+   * Consecutive retryable failures (rate limits, 5xx, overloaded, timeouts, network) of one
+   * target, across calls, that open its circuit. A retry-after longer than
+   * `retry.max_retry_after_ms` opens it at once, for that long. An integer >= 1.
+   * @default 5
+   */
+  failure_threshold?: number | undefined;
+  /**
+   * How long an opened circuit skips its target, in milliseconds (a longer retry-after wins).
+   * A cool-down only moves later.
+   * @default 30000
+   */
+  cooldown_ms?: number | undefined;
 }
 
 /** Per 1M tokens, in USD; all non-negative. */
@@ -244,6 +306,10 @@ export interface ConfigInput {
   providers: Record<string, ProviderEntryInput>;
   /** Retry policy per model. */
   retry?: RetryInput | undefined;
+  /** Stream deadlines per attempt (first text, gap between events). */
+  timeouts?: TimeoutsInput | undefined;
+  /** Cool-downs of failing targets (circuit breaker). */
+  circuit_breaker?: CircuitBreakerInput | undefined;
   /** Usage ledger and prices. */
   cost_tracking?: CostTrackingInput | undefined;
   /** Model lifecycle data, retired-model policy and the registry cache. */

@@ -50,6 +50,24 @@ export const retrySchema = z
     initial_delay_ms: nonNegativeInteger.default(500),
     max_delay_ms: nonNegativeInteger.default(8000),
     max_retry_after_ms: nonNegativeInteger.default(30_000),
+    max_total_attempts: z.number().int().min(1).default(6),
+  })
+  .strict();
+
+/** `timeouts`: stream deadlines per attempt (0 or absent: no limit). */
+export const timeoutsSchema = z
+  .object({
+    first_chunk_timeout_ms: nonNegativeInteger.optional(),
+    idle_timeout_ms: nonNegativeInteger.optional(),
+  })
+  .strict();
+
+/** `circuit_breaker`: cool-downs per (provider, model). */
+export const circuitBreakerSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    failure_threshold: z.number().int().min(1).default(5),
+    cooldown_ms: nonNegativeInteger.default(30_000),
   })
   .strict();
 
@@ -122,6 +140,8 @@ export function createConfigSchema(options: ConfigSchemaOptions = {}) {
         .record(z.string().min(1, 'a provider name must not be empty'), providerEntrySchema)
         .refine((providers) => Object.keys(providers).length > 0, 'must have at least 1 provider'),
       retry: retrySchema.prefault({}),
+      timeouts: timeoutsSchema.prefault({}),
+      circuit_breaker: circuitBreakerSchema.prefault({}),
       cost_tracking: costTrackingSchema.prefault({}),
       // Optional (no prefault): a config without `models` normalizes exactly as before.
       models: modelsSchema.optional(),

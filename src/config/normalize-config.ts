@@ -99,7 +99,7 @@ export function normalizeConfig(
       issues.push({ path: 'active_provider', message: `the active provider '${active.name}' is unavailable (${active.unavailableReason ?? 'no credentials'}) ${why}` });
     }
   }
-  const { retry, cost_tracking: costTracking } = parsed;
+  const { retry, timeouts, circuit_breaker: circuitBreaker, cost_tracking: costTracking } = parsed;
   const config: NormalizedConfig = {
     activeProvider: parsed.active_provider,
     activeModel: parsed.active_model ?? active?.fallbackModels[0] ?? '',
@@ -111,6 +111,16 @@ export function normalizeConfig(
       initialDelayMs: retry.initial_delay_ms,
       maxDelayMs: retry.max_delay_ms,
       maxRetryAfterMs: retry.max_retry_after_ms,
+      maxTotalAttempts: retry.max_total_attempts,
+    },
+    timeouts: {
+      ...(timeouts.first_chunk_timeout_ms ? { firstChunkTimeoutMs: timeouts.first_chunk_timeout_ms } : {}),
+      ...(timeouts.idle_timeout_ms ? { idleTimeoutMs: timeouts.idle_timeout_ms } : {}),
+    },
+    circuitBreaker: {
+      enabled: circuitBreaker.enabled,
+      failureThreshold: circuitBreaker.failure_threshold,
+      cooldownMs: circuitBreaker.cooldown_ms,
     },
     costTracking: {
       enabled: costTracking.enabled,

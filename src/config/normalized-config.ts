@@ -59,6 +59,24 @@ export interface NormalizedConfig {
     maxDelayMs: number;
     /** A provider retry-after longer than this moves on to the next candidate. @default 30000 */
     maxRetryAfterMs: number;
+    /** Attempts per call across retries and fallbacks, the first included. @default 6 */
+    maxTotalAttempts: number;
+  };
+  /** Stream deadlines per attempt; absent: no limit. */
+  timeouts: {
+    /** From an attempt's start to its first text, in ms. */
+    firstChunkTimeoutMs?: number;
+    /** Longest gap between two stream events, in ms. */
+    idleTimeoutMs?: number;
+  };
+  /** Cool-downs per (provider, model). */
+  circuitBreaker: {
+    /** @default true */
+    enabled: boolean;
+    /** Consecutive retryable failures that open a circuit. @default 5 */
+    failureThreshold: number;
+    /** How long an open circuit skips its target. @default 30000 */
+    cooldownMs: number;
   };
   costTracking: {
     /** @default true */

@@ -6,6 +6,8 @@ import type { Candidate } from './candidate.js';
 export interface CandidateChain {
   candidates: Candidate[];
   skipped: Array<{ provider: string; reason: string }>;
+  /** Every model of the chain in order, those of unavailable providers included (with the reason). */
+  all: Array<{ candidate: Candidate; unavailableReason?: string }>;
 }
 
 /**
@@ -19,19 +21,19 @@ export interface CandidateChain {
 export function buildCandidateChain(config: NormalizedConfig, pin: { provider?: string; model?: string }): CandidateChain {
   const skipped: CandidateChain['skipped'] = [];
   const candidates: Candidate[] = [];
+  const all: CandidateChain['all'] = [];
 
   const add = (provider: string, models: readonly string[]) => {
     const entry = config.providers[provider];
     if (!entry) return;
-    if (!entry.available) {
-      skipped.push({ provider, reason: entry.unavailableReason ?? 'unavailable' });
-      return;
-    }
+    const unavailableReason = entry.available ? undefined : (entry.unavailableReason ?? 'unavailable');
+    if (unavailableReason !== undefined) skipped.push({ provider, reason: unavailableReason });
     const seen = new Set<string>();
     for (const model of models) {
       if (seen.has(model)) continue;
       seen.add(model);
-      candidates.push({ provider, model });
+      all.push({ candidate: { provider, model }, ...(unavailableReason !== undefined ? { unavailableReason } : {}) });
+      if (unavailableReason === undefined) candidates.push({ provider, model });
     }
   };
 
@@ -43,12 +45,12 @@ export function buildCandidateChain(config: NormalizedConfig, pin: { provider?: 
     }
     if (pin.model !== undefined) add(pin.provider, [pin.model]);
     else add(pin.provider, modelsOf(config, pin.provider));
-    return { candidates, skipped };
+    return { candidates, skipped, all };
   }
 
   if (pin.model !== undefined) {
     add(config.activeProvider, [pin.model]);
-    return { candidates, skipped };
+    return { candidates, skipped, all };
   }
 
   add(config.activeProvider, modelsOf(config, config.activeProvider));
@@ -57,7 +59,7 @@ export function buildCandidateChain(config: NormalizedConfig, pin: { provider?: 
       if (provider !== config.activeProvider) add(provider, modelsOf(config, provider));
     }
   }
-  return { candidates, skipped };
+  return { candidates, skipped, all };
 }
 
 function modelsOf(config: NormalizedConfig, provider: string): string[] {

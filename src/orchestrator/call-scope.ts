@@ -25,6 +25,7 @@ export class CallScope {
   readonly #controller: AbortController | undefined;
   readonly #userSignal: AbortSignal | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #startedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #cause: EndCause | undefined;
   readonly #onUserAbort = () => this.#finish('aborted');
@@ -73,18 +74,21 @@ export class CallScope {
    * Settles with `promise`, or rejects with the scope's error as soon as the scope is done, so an
    * adapter that ignores its signal cannot hold the call past its deadline. The abort listener is
    * removed when `promise` settles, so a long stream does not pile up listeners.
+   *
+   * @param signal what to race against: the scope's signal (default), or an attempt's signal
+   *   that also follows the scope's; when it is aborted while the scope is not done, the
+   *   rejection is its reason (a stream deadline's `ProviderError`).
    */
-  race<T>(promise: Promise<T>, candidate: Candidate): Promise<T> {
-    const signal = this.signal;
+  race<T>(promise: Promise<T>, candidate: Candidate, signal: AbortSignal | undefined = this.signal): Promise<T> {
     if (!signal) return promise;
-    if (this.done) {
+    if (signal.aborted) {
       promise.catch(() => {});
-      return Promise.reject(this.error(candidate));
+      return Promise.reject(this.#abortError(signal, candidate));
     }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         promise.catch(() => {});
-        reject(this.error(candidate));
+        reject(this.#abortError(signal, candidate));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       promise.then(
@@ -100,6 +104,12 @@ export class CallScope {
     });
   }
 
+  /** Milliseconds left before the deadline, or undefined when the call has none. */
+  remainingMs(): number | undefined {
+    if (this.#timeoutMs === undefined) return undefined;
+    return Math.max(0, this.#timeoutMs - (Date.now() - this.#startedAt));
+  }
+
   /** Waits for a backoff delay; rejects with the scope's error if the call ends meanwhile. */
   async wait(ms: number, candidate: Candidate): Promise<void> {
     try {
@@ -113,6 +123,13 @@ export class CallScope {
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+  }
+
+  #abortError(signal: AbortSignal, candidate: Candidate): ProviderError {
+    if (this.done) return this.error(candidate);
+    if (ProviderError.isInstance(signal.reason)) return signal.reason;
+    const { provider, model } = candidate;
+    return new ProviderError({ provider, model, kind: 'aborted', message: 'the attempt was aborted', cause: signal.reason });
   }
 
   #finish(cause: EndCause): void {

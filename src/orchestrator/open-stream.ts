@@ -8,6 +8,7 @@ import { failedAttemptUsage } from './failed-attempt-usage.js';
 import type { OrchestratorCore } from './orchestrator-core.js';
 import { providerRequestFor } from './provider-request-for.js';
 import type { RequestContext } from './request-context.js';
+import { StreamWatchdog } from './stream-watchdog.js';
 import { toProviderError } from './to-provider-error.js';
 
 /** A stream attempt that got past the commit boundary: its first text arrived (or it finished empty). */
@@ -15,8 +16,12 @@ export interface OpenedStream {
   candidate: Candidate;
   attempt: number;
   iterator: AsyncIterator<ProviderStreamEvent>;
-  /** Aborts this attempt alone (a consumer that stopped reading). */
+  /** Aborts this attempt alone (a consumer that stopped reading, a stream deadline). */
   controller: AbortController;
+  /** The attempt's signal: the call's and the attempt's own; reads race against it. */
+  signal: AbortSignal;
+  /** The attempt's idle deadline (the first-chunk one is met at commit). Disposed by whoever ends it. */
+  watchdog: StreamWatchdog;
   startedAt: number;
   /** All text received so far; at commit, the first piece (empty if the stream finished without text). */
   text: string;
@@ -28,20 +33,27 @@ export interface OpenedStream {
  * Opens a stream attempt and reads until its first real text: usage events are kept, nothing
  * reaches the caller yet, so any failure up to here (an in-band error, a cut connection, a
  * stream that ends without text or terminal event) is an ordinary failed attempt that falls back.
- * A failed attempt is recorded here; a committed one is recorded by whoever ends it.
+ * A failed attempt is recorded here; a committed one is recorded by whoever ends it. The
+ * attempt's deadlines (`firstChunkTimeoutMs`, `idleTimeoutMs`, else the config's `timeouts`)
+ * abort it with a `ProviderError` of kind `timeout`, which falls back like any failure here.
  */
 export async function openStream(core: OrchestratorCore, context: RequestContext, candidate: Candidate, attempt: number): Promise<OpenedStream> {
   const { scope, request } = context;
   const controller = new AbortController();
   const signal = scope.signal ? AbortSignal.any([scope.signal, controller.signal]) : controller.signal;
   const startedAt = performance.now();
+  const { timeouts } = core.config;
+  const watchdog = new StreamWatchdog(controller, candidate, {
+    firstChunkTimeoutMs: request.firstChunkTimeoutMs ?? timeouts.firstChunkTimeoutMs,
+    idleTimeoutMs: request.idleTimeoutMs ?? timeouts.idleTimeoutMs,
+  });
   let iterator: AsyncIterator<ProviderStreamEvent> | undefined;
   let usage: Usage | undefined;
   try {
     const provider = core.provider(candidate.provider);
     iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, signal))[Symbol.asyncIterator]();
     for (;;) {
-      const result = await scope.race(iterator.next(), candidate);
+      const result = await scope.race(iterator.next(), candidate, signal);
       if (result.done) {
         throw new ProviderError({
           provider: candidate.provider,
@@ -51,17 +63,20 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
         });
       }
       const event = result.value;
+      watchdog.onEvent();
       switch (event.type) {
         case 'usage':
           usage = event.usage;
           break;
         case 'text-delta':
           if (event.text.length > 0) {
-            return { candidate, attempt, iterator, controller, startedAt, text: event.text, usage, finish: undefined };
+            watchdog.onText();
+            return { candidate, attempt, iterator, controller, signal, watchdog, startedAt, text: event.text, usage, finish: undefined };
           }
           break;
         case 'finish':
-          return { candidate, attempt, iterator, controller, startedAt, text: '', usage, finish: event };
+          watchdog.dispose();
+          return { candidate, attempt, iterator, controller, signal, watchdog, startedAt, text: '', usage, finish: event };
         default: {
           const unreachable: never = event;
           throw new Error(`unknown stream event ${JSON.stringify(unreachable)}`);
@@ -69,6 +84,9 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
       }
     }
   } catch (thrown) {
+    watchdog.dispose();
+    // Aborted before the catch: a stream deadline cut the attempt while the provider worked.
+    const cutOff = controller.signal.aborted;
     controller.abort();
     iterator?.return?.()?.catch(() => {});
     const error = toProviderError(thrown, candidate, scope, core.redact);
@@ -77,7 +95,7 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
       candidate,
       attempt,
       status: error.kind === 'aborted' ? 'aborted' : 'error',
-      ...failedAttemptUsage(error, scope, request.messages, { usage }),
+      ...failedAttemptUsage(error, scope, request.messages, { usage, cutOff }),
       latencyMs: Math.round(performance.now() - startedAt),
       error,
     });

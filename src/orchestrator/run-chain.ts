@@ -3,19 +3,30 @@ import { ConfigurationError } from '../errors/configuration-error.js';
 import type { ProviderError } from '../errors/provider-error.js';
 import { buildCandidateChain } from './build-candidate-chain.js';
 import type { Candidate } from './candidate.js';
+import type { AttemptVerdict } from './circuit-breaker.js';
 import { decideAfterError } from './decide-after-error.js';
 import type { OrchestratorCore } from './orchestrator-core.js';
 import type { RequestContext } from './request-context.js';
 import { toProviderError } from './to-provider-error.js';
 
+/** A candidate skipped because its circuit is open; `until` undefined: another call's trial is in flight. */
+interface Cooling {
+  candidate: Candidate;
+  until: number | undefined;
+}
+
 /**
  * Runs attempts along the call's candidate chain until one succeeds. `attempt` performs and
  * records one attempt and throws its `ProviderError` on failure; this loop decides from the
- * error's data whether to retry, move on, skip the provider or stop.
+ * error's data whether to retry, move on, skip the provider or stop. Candidates cooling down
+ * (circuit breaker) are skipped; when every candidate left is, the call waits for the first
+ * to recover if that fits its deadline (without one: `retry.max_retry_after_ms`).
  *
  * @throws ProviderError of a kind that stops the chain, or of kind `aborted`/`timeout` when the
  *   call was aborted or ran out of time.
- * @throws AllFallbacksFailedError when every candidate failed (every attempt's error kept).
+ * @throws AllFallbacksFailedError when every candidate failed (every attempt's error kept), when
+ *   the call's attempt budget (`retry.max_total_attempts`) is spent, or when every candidate is
+ *   cooling down past what the call can wait.
  * @throws ConfigurationError when a pinned provider is unknown or an SDK is not installed.
  */
 export async function runChain<T>(
@@ -23,51 +34,95 @@ export async function runChain<T>(
   context: RequestContext,
   attempt: (candidate: Candidate, attemptNumber: number) => Promise<T>,
 ): Promise<{ value: T; candidate: Candidate }> {
-  const { candidates, skipped } = buildCandidateChain(core.config, context.request);
+  const chain = buildCandidateChain(core.config, context.request);
   const { scope, requestId } = context;
+  const { maxTotalAttempts } = core.config.retry;
   const skippedProviders = new Set<string>();
   // A request that names its model asked for it explicitly: it is tried even when deprecated.
   const explicit = context.request.model !== undefined;
   let previous: { candidate: Candidate; error: ProviderError } | undefined;
   let tried = 0;
+  let waitedMs = 0;
+  let skipped = chain.skipped;
 
-  for (const candidate of candidates) {
-    if (skippedProviders.has(candidate.provider)) continue;
-    const skipReason = core.models.skipReason(candidate, explicit);
-    if (skipReason !== undefined) {
-      skipped.push({ provider: candidate.provider, reason: skipReason });
-      continue;
-    }
-    tried++;
-    core.models.beforeAttempt(candidate);
-    if (previous) core.events.emit('fallback', { requestId, from: previous.candidate, to: candidate, error: previous.error });
-    for (let attemptOnModel = 1; ; attemptOnModel++) {
-      if (scope.done) throw scope.error(candidate);
-      const attemptNumber = ++context.attemptCount;
-      core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
-      let error: ProviderError;
-      try {
-        const value = await attempt(candidate, attemptNumber);
-        core.models.afterSuccess(candidate);
-        return { value, candidate };
-      } catch (thrown) {
-        const normalized = toProviderError(thrown, candidate, scope, core.redact);
-        if (ConfigurationError.isInstance(normalized)) throw normalized;
-        error = normalized;
-      }
-      core.models.afterFailure(candidate, error);
-      if (scope.done) throw scope.error(candidate);
-      const step = decideAfterError(error, attemptOnModel, core.config.retry, core.random);
-      if (step.action === 'stop') throw error;
-      if (step.action === 'retry') {
-        core.events.emit('retry', { requestId, attempt: attemptNumber, ...candidate, delayMs: step.delayMs, error });
-        await scope.wait(step.delayMs, candidate);
+  for (;;) {
+    skipped = [...chain.skipped];
+    const cooling: Cooling[] = [];
+    for (const candidate of chain.candidates) {
+      if (skippedProviders.has(candidate.provider)) continue;
+      const skipReason = core.models.skipReason(candidate, explicit);
+      if (skipReason !== undefined) {
+        skipped.push({ provider: candidate.provider, reason: skipReason });
         continue;
       }
-      if (step.action === 'skip-provider') skippedProviders.add(candidate.provider);
-      previous = { candidate, error };
-      break;
+      if (context.attemptCount >= maxTotalAttempts) throw budgetSpent(core, context);
+      const admission = core.circuits.admit(candidate);
+      if (!admission.admitted) {
+        cooling.push({ candidate, until: admission.until });
+        skipped.push({ provider: candidate.provider, reason: coolingReason(candidate, admission.until) });
+        continue;
+      }
+      tried++;
+      // The breaker hears how every admitted attempt ended, whatever path leaves this block
+      // (a trial that is never reported would keep its target skipped for good).
+      let verdict: AttemptVerdict = { ok: 'unknown' };
+      try {
+        core.models.beforeAttempt(candidate);
+        if (previous) core.events.emit('fallback', { requestId, from: previous.candidate, to: candidate, error: previous.error });
+        for (let attemptOnModel = 1; ; attemptOnModel++) {
+          if (scope.done) throw scope.error(candidate);
+          const attemptNumber = ++context.attemptCount;
+          core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
+          let error: ProviderError;
+          try {
+            const value = await attempt(candidate, attemptNumber);
+            core.models.afterSuccess(candidate);
+            verdict = { ok: true };
+            return { value, candidate };
+          } catch (thrown) {
+            const normalized = toProviderError(thrown, candidate, scope, core.redact);
+            if (ConfigurationError.isInstance(normalized)) throw normalized;
+            error = normalized;
+          }
+          core.models.afterFailure(candidate, error);
+          if (scope.done) throw scope.error(candidate);
+          verdict = { ok: false, error };
+          const step = decideAfterError(error, attemptOnModel, core.config.retry, core.random);
+          if (step.action === 'stop') throw error;
+          if (step.action === 'retry') {
+            if (context.attemptCount >= maxTotalAttempts) throw budgetSpent(core, context);
+            // Counted now, so a failure that opens the circuit (or a circuit another call
+            // opened, or a failed trial) moves on instead of retrying a target cooling down.
+            const mayRetry = !admission.trial && !core.circuits.isOpen(candidate);
+            if (mayRetry) {
+              core.circuits.report(candidate, admission, verdict);
+              verdict = { ok: 'unknown' };
+            }
+            if (mayRetry && !core.circuits.isOpen(candidate)) {
+              core.events.emit('retry', { requestId, attempt: attemptNumber, ...candidate, delayMs: step.delayMs, error });
+              await scope.wait(step.delayMs, candidate);
+              continue;
+            }
+          }
+          if (step.action === 'skip-provider') skippedProviders.add(candidate.provider);
+          previous = { candidate, error };
+          break;
+        }
+      } finally {
+        core.circuits.report(candidate, admission, verdict);
+      }
     }
+    if (tried > 0 || cooling.length === 0) break;
+    // Every candidate left is cooling down: wait for the first recovery if the call can.
+    const now = Date.now();
+    const first = cooling
+      .filter((entry): entry is { candidate: Candidate; until: number } => entry.until !== undefined)
+      .sort((left, right) => left.until - right.until)[0];
+    const delay = first ? Math.max(0, first.until - now) : undefined;
+    const canWait = scope.remainingMs() ?? core.config.retry.maxRetryAfterMs - waitedMs;
+    if (!first || delay === undefined || delay > canWait) throw allCoolingDown(context, first, delay);
+    await scope.wait(delay, first.candidate);
+    waitedMs += delay;
   }
 
   const reason =
@@ -75,4 +130,28 @@ export async function runChain<T>(
       ? `No provider can serve this call${skipped.length > 0 ? `: ${skipped.map((s) => `${s.provider} (${s.reason})`).join(', ')}` : ''}`
       : undefined;
   throw new AllFallbacksFailedError(context.attempts, context.errors, reason);
+}
+
+function coolingReason(candidate: Candidate, until: number | undefined): string {
+  return until === undefined
+    ? `${candidate.model} is being probed by another call's trial request after its cool-down`
+    : `${candidate.model} is cooling down until ${new Date(until).toISOString()}`;
+}
+
+/** Every candidate is cooling down longer than the call can wait (or all are being probed). */
+function allCoolingDown(context: RequestContext, first: { candidate: Candidate; until: number } | undefined, delay: number | undefined): AllFallbacksFailedError {
+  const reason = first
+    ? `Every candidate is cooling down (circuit breaker); the first to recover is ${first.candidate.provider}/${first.candidate.model} at ${new Date(first.until).toISOString()} (in ${delay} ms), later than this call can wait`
+    : 'Every candidate is cooling down (circuit breaker) and being probed by trial requests of other calls';
+  return new AllFallbacksFailedError(context.attempts, context.errors, reason);
+}
+
+/** The call spent its attempt budget: no retry or fallback is left, whatever the chain holds. */
+function budgetSpent(core: OrchestratorCore, context: RequestContext): AllFallbacksFailedError {
+  const budget = core.config.retry.maxTotalAttempts;
+  return new AllFallbacksFailedError(
+    context.attempts,
+    context.errors,
+    `The attempt budget of ${budget} attempt${budget === 1 ? '' : 's'} per call (retry.max_total_attempts) was spent`,
+  );
 }

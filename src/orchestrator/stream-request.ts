@@ -88,19 +88,26 @@ async function* runStream(core: OrchestratorCore, context: RequestContext, settl
     }
     const stream = open;
     const { provider, model } = stream.candidate;
-    if (stream.text.length > 0) yield { text: stream.text, provider, model };
+    if (stream.text.length > 0) {
+      stream.watchdog.pause();
+      yield { text: stream.text, provider, model };
+      stream.watchdog.resume();
+    }
 
     while (!stream.finish) {
       let failure: unknown;
       try {
-        const result = await scope.race(stream.iterator.next(), stream.candidate);
+        const result = await scope.race(stream.iterator.next(), stream.candidate, stream.signal);
         if (!result.done) {
           const event = result.value;
+          stream.watchdog.onEvent();
           switch (event.type) {
             case 'text-delta':
               if (event.text.length > 0) {
                 stream.text += event.text;
+                stream.watchdog.pause();
                 yield { text: event.text, provider, model };
+                stream.watchdog.resume();
               }
               continue;
             case 'usage':
@@ -119,6 +126,7 @@ async function* runStream(core: OrchestratorCore, context: RequestContext, settl
       } catch (thrown) {
         failure = thrown;
       }
+      stream.watchdog.dispose();
       stream.controller.abort();
       const error = toProviderError(failure, stream.candidate, scope, core.redact) as ProviderError;
       if (error.kind === 'aborted') {
@@ -148,6 +156,7 @@ async function* runStream(core: OrchestratorCore, context: RequestContext, settl
       },
     };
   } finally {
+    open?.watchdog.dispose();
     if (open && !outcome) {
       // The consumer stopped reading (break / return) at a yield: cancel upstream, bill what was seen.
       open.controller.abort();

@@ -30,7 +30,7 @@ export function validateChatRequest(request: ChatRequest): void {
       }
     });
   }
-  for (const field of ['temperature', 'topP', 'maxTokens', 'timeoutMs'] as const) {
+  for (const field of ['temperature', 'topP', 'maxTokens', 'timeoutMs', 'firstChunkTimeoutMs', 'idleTimeoutMs'] as const) {
     const value = request[field];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
       issues.push({ path: `request.${field}`, message: 'expected a non-negative number' });

@@ -94,6 +94,26 @@ export class ModelPolicy {
     return undefined;
   }
 
+  /**
+   * What {@link skipReason} would decide, without warning: for `explain`. `deprecated` tells
+   * whether the registry or the lifecycle data calls the model deprecated (tried with a warning).
+   */
+  inspect(candidate: Target, explicit: boolean): { skip?: { code: 'model_retired' | 'model_not_found'; message: string }; deprecated: boolean } {
+    const { provider, model } = candidate;
+    const entry = this.options.lifecycle.find(provider, model);
+    const status = entry ? lifecycleStatus(entry, this.#now()) : undefined;
+    const deprecated = (this.options.registry.get(provider, model)?.deprecated ?? false) || (status?.deprecated ?? false);
+    if (explicit) return { deprecated };
+    if (entry && status?.retired && this.options.onRetired === 'skip') {
+      return { deprecated, skip: { code: 'model_retired', message: `${model} retired on ${entry.retiresAt} (models.on_retired: skip)` } };
+    }
+    if (this.options.registry.isMarkedNotFound(provider, model)) {
+      const reason = this.options.registry.get(provider, model)?.deprecationReason ?? 'not found';
+      return { deprecated, skip: { code: 'model_not_found', message: `${model} answered not_found earlier (${reason})` } };
+    }
+    return { deprecated };
+  }
+
   /** Before an attempt: the first use of a deprecated model warns once. */
   beforeAttempt(candidate: Target): void {
     const info = this.options.registry.get(candidate.provider, candidate.model);

@@ -23,6 +23,19 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Deadline for the whole call, retries and fallbacks included, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Streams: milliseconds from each attempt's start to its first text; when it passes, the
+   * attempt is aborted and the chain retries or falls back (kind `timeout`). 0: no limit.
+   * @default the config's `timeouts.first_chunk_timeout_ms` (none)
+   */
+  firstChunkTimeoutMs?: number;
+  /**
+   * Streams: the longest gap between two events of an attempt, in milliseconds. Before the
+   * first text it falls back; after it the stream ends with `StreamInterruptedError` (cause
+   * kind `timeout`). 0: no limit.
+   * @default the config's `timeouts.idle_timeout_ms` (none)
+   */
+  idleTimeoutMs?: number;
   /** Copied into every cost record of this call (user id, feature, tenant...). */
   metadata?: Record<string, string>;
   /** Extra fields merged into the provider's request body, by provider type or entry name. */

@@ -61,6 +61,11 @@ describe('loadConfig: good configs', () => {
       {
         "activeModel": "gpt-4o-mini",
         "activeProvider": "openai",
+        "circuitBreaker": {
+          "cooldownMs": 30000,
+          "enabled": true,
+          "failureThreshold": 5,
+        },
         "costTracking": {
           "enabled": true,
           "logPath": "/srv/app/llm_costs.jsonl",
@@ -155,7 +160,9 @@ describe('loadConfig: good configs', () => {
           "maxAttempts": 2,
           "maxDelayMs": 8000,
           "maxRetryAfterMs": 30000,
+          "maxTotalAttempts": 6,
         },
+        "timeouts": {},
       }
     `);
   });
@@ -166,7 +173,7 @@ describe('loadConfig: good configs', () => {
     expect(config.activeModel).toBe('claude-a');
     expect(config.crossProviderFallback).toBe(false);
     expect(config.providerOrder).toEqual(['anthropic']);
-    expect(config.retry).toEqual({ maxAttempts: 2, initialDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30_000 });
+    expect(config.retry).toEqual({ maxAttempts: 2, initialDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30_000, maxTotalAttempts: 6 });
     expect(config.costTracking).toEqual({ enabled: true, sinks: [], pricing: {} });
     expect(config.costTracking).not.toHaveProperty('logPath');
   });
@@ -455,8 +462,8 @@ describe('config.example.yaml', () => {
   });
 
   it('documents every key of the schema', async () => {
-    const { configSchema, costTrackingSchema, modelPriceSchema, providerEntrySchema, retrySchema } = await import('../../src/config/config-schema.js');
-    const keys = [configSchema, costTrackingSchema, modelPriceSchema, providerEntrySchema, retrySchema].flatMap((schema) => Object.keys(schema.shape));
+    const { configSchema, costTrackingSchema, modelPriceSchema, providerEntrySchema, retrySchema, timeoutsSchema, circuitBreakerSchema } = await import('../../src/config/config-schema.js');
+    const keys = [configSchema, costTrackingSchema, modelPriceSchema, providerEntrySchema, retrySchema, timeoutsSchema, circuitBreakerSchema].flatMap((schema) => Object.keys(schema.shape));
     const text = readFileSync(examplePath, 'utf8');
     for (const key of [...keys, 'path']) expect(text, key).toMatch(new RegExp(`(^|[\\s{,])${key}:`, 'm'));
   });

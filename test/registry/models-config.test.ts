@@ -81,7 +81,7 @@ describe('shipped lifecycle data', () => {
     expect(shippedLifecycle.asOf).toBe('2026-11-23');
     expect(shippedLifecycle.entries.length).toBe(shipped.entries.length);
     const seen = new Set<string>();
-    for (const entry of shipped.entries as Array<Record<string, string>>) {
+    for (const entry of shipped.entries as unknown as Array<Record<string, string>>) {
       const parsed = lifecycleEntrySchema.safeParse({ provider: entry.provider, model: entry.model, deprecated_at: entry.deprecatedAt, retires_at: entry.retiresAt, replacement: entry.replacement, source: entry.source });
       expect(parsed.success, entry.model).toBe(true);
       expect(['openai', 'anthropic', 'gemini', 'bedrock', 'vertex']).toContain(entry.provider);

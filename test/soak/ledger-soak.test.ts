@@ -44,7 +44,10 @@ describe('ledger soak through LLMOrchestrator', () => {
           a: { type: 'openai', api_key: 'sk-a-soak', base_url: 'http://127.0.0.1:9/v1', fallback_models: ['a1', 'a2'] },
           b: { type: 'openai', api_key: 'sk-b-soak', base_url: 'http://127.0.0.1:9/v1', fallback_models: ['b1', 'b2'] },
         },
-        retry: { max_attempts: 2, initial_delay_ms: 1, max_delay_ms: 2, max_retry_after_ms: 2 },
+        // A budget of every attempt the chain holds (4 models x 2), so calls still reach b2.
+        retry: { max_attempts: 2, initial_delay_ms: 1, max_delay_ms: 2, max_retry_after_ms: 2, max_total_attempts: 8 },
+        // Short cool-downs: circuits open, wait, half-open and close many times during the soak.
+        circuit_breaker: { failure_threshold: 5, cooldown_ms: 1 },
         cost_tracking: {
           log_path: jsonlPath,
           sinks: [{ type: 'csv', path: csvPath }],
