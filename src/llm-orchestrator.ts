@@ -102,8 +102,14 @@ export class LLMOrchestrator {
     this.#config = loaded.config;
     const models = this.#config.models;
     const lifecycle = new ModelLifecycle(
-      [...shippedLifecycle.entries, ...(models?.lifecycle ?? [])],
+      shippedLifecycle.entries,
+      models?.lifecycle ?? [],
       (name) => this.#config.providers[name]?.type ?? name,
+      // OpenAI's retirements say nothing of the same ids on another vendor's compatible server.
+      (name) => {
+        const entry = this.#config.providers[name];
+        return entry?.type !== 'openai' || entry.baseUrl === undefined || /^https:\/\/api\.openai\.com(\/|$)/.test(entry.baseUrl);
+      },
     );
     const cachePath = models?.cachePath;
     this.#cacheWriter = cachePath
@@ -276,7 +282,7 @@ export class LLMOrchestrator {
         this.#warn('model_refresh_failed', `Could not refresh the models of '${result.provider}': ${reason}`, result.provider);
       }
       for (const model of result.deprecated) {
-        this.#warn('model_deprecated', `Model '${model}' of '${result.provider}' is no longer listed: marked deprecated`, result.provider, model);
+        this.#warn('model_unlisted', `Model '${model}' of '${result.provider}' is no longer listed: marked deprecated`, result.provider, model);
       }
     }
     return results;

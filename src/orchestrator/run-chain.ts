@@ -44,13 +44,17 @@ export async function runChain<T>(
   let tried = 0;
   let waitedMs = 0;
   let skipped = chain.skipped;
+  // A not_found mark is evidence, not certainty (a 404 can be a passing fault): when the marks
+  // alone would leave no candidate, the marked models are tried rather than none.
+  const skipCodes = chain.candidates.map((candidate) => core.models.inspect(candidate, explicit).skip?.code);
+  const ignoreNotFound = skipCodes.length > 0 && skipCodes.every((code) => code !== undefined) && skipCodes.includes('model_not_found');
 
   for (;;) {
     skipped = [...chain.skipped];
     const cooling: Cooling[] = [];
     for (const candidate of chain.candidates) {
       if (skippedProviders.has(candidate.provider)) continue;
-      const skipReason = core.models.skipReason(candidate, explicit);
+      const skipReason = core.models.skipReason(candidate, explicit, ignoreNotFound);
       if (skipReason !== undefined) {
         skipped.push({ provider: candidate.provider, reason: skipReason });
         continue;

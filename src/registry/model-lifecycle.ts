@@ -32,23 +32,33 @@ export function lifecycleStatus(entry: LifecycleEntry, now: Date): LifecycleStat
 }
 
 /**
- * The lifecycle entries in force: the shipped ones, overridden by the config's (same provider
- * and model). An entry names a provider type (every entry of that type) or a provider entry
- * name (that entry only, which wins over its type's).
+ * The lifecycle entries in force. A config entry names a provider entry (that entry only) or a
+ * provider type (every entry of that type); the entry name wins. A shipped entry applies by type
+ * only (an entry named `anthropic` that is an OpenAI-compatible proxy is not Anthropic), and not
+ * to entries that `usesProviderCatalogue` rules out (an `openai` entry on another vendor's server).
  */
 export class ModelLifecycle {
-  readonly #byKey = new Map<string, LifecycleEntry>();
+  readonly #configured = new Map<string, LifecycleEntry>();
+  readonly #shipped = new Map<string, LifecycleEntry>();
 
   constructor(
-    entries: Iterable<LifecycleEntry>,
+    shippedEntries: Iterable<LifecycleEntry>,
+    configuredEntries: Iterable<LifecycleEntry>,
     private readonly providerType: (provider: string) => string,
+    private readonly usesProviderCatalogue: (provider: string) => boolean = () => true,
   ) {
-    for (const entry of entries) this.#byKey.set(key(entry.provider, entry.model), entry);
+    for (const entry of shippedEntries) this.#shipped.set(key(entry.provider, entry.model), entry);
+    for (const entry of configuredEntries) this.#configured.set(key(entry.provider, entry.model), entry);
   }
 
   /** The entry for a provider entry's model, if any. */
   find(provider: string, model: string): LifecycleEntry | undefined {
-    return this.#byKey.get(key(provider, model)) ?? this.#byKey.get(key(this.providerType(provider), model));
+    const type = this.providerType(provider);
+    return (
+      this.#configured.get(key(provider, model)) ??
+      this.#configured.get(key(type, model)) ??
+      (this.usesProviderCatalogue(provider) ? this.#shipped.get(key(type, model)) : undefined)
+    );
   }
 }
 

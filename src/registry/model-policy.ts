@@ -71,9 +71,10 @@ export class ModelPolicy {
   /**
    * Why the chain leaves this candidate out, or undefined to try it: a model past its
    * retirement date under `on_retired: skip`, or one a `not_found` answer marked deprecated.
-   * `explicit`: the request named this model, which is always tried.
+   * `explicit`: the request named this model, which is always tried. `ignoreNotFound`: the
+   * `not_found` marks alone would leave the chain empty, so they are not followed.
    */
-  skipReason(candidate: Target, explicit: boolean): string | undefined {
+  skipReason(candidate: Target, explicit: boolean, ignoreNotFound = false): string | undefined {
     const { provider, model } = candidate;
     const entry = this.options.lifecycle.find(provider, model);
     const retired = entry !== undefined && lifecycleStatus(entry, this.#now()).retired;
@@ -81,7 +82,7 @@ export class ModelPolicy {
     if (explicit) return undefined;
     // Under `error` a model retired at start-up already failed construction; one that retires later is skipped.
     if (retired && this.options.onRetired !== 'warn') return `${model} retired on ${entry.retiresAt}`;
-    if (this.options.registry.isMarkedNotFound(provider, model)) {
+    if (!ignoreNotFound && this.options.registry.isMarkedNotFound(provider, model)) {
       const reason = this.options.registry.get(provider, model)?.deprecationReason ?? 'not found';
       this.options.warn(
         'deprecated_model_skipped',
@@ -104,8 +105,8 @@ export class ModelPolicy {
     const status = entry ? lifecycleStatus(entry, this.#now()) : undefined;
     const deprecated = (this.options.registry.get(provider, model)?.deprecated ?? false) || (status?.deprecated ?? false);
     if (explicit) return { deprecated };
-    if (entry && status?.retired && this.options.onRetired === 'skip') {
-      return { deprecated, skip: { code: 'model_retired', message: `${model} retired on ${entry.retiresAt} (models.on_retired: skip)` } };
+    if (entry && status?.retired && this.options.onRetired !== 'warn') {
+      return { deprecated, skip: { code: 'model_retired', message: `${model} retired on ${entry.retiresAt} (models.on_retired: ${this.options.onRetired})` } };
     }
     if (this.options.registry.isMarkedNotFound(provider, model)) {
       const reason = this.options.registry.get(provider, model)?.deprecationReason ?? 'not found';

@@ -77,7 +77,7 @@ describe('models through the orchestrator', () => {
     expect(result).toMatchObject({ provider: 'a', ok: true, added: ['new'], deprecated: ['old'] });
     expect((await orch.listModels('a')).map((m) => m.id)).toEqual(['a1', 'a2', 'new']);
     expect(orch.registry.get('a', 'old')).toMatchObject({ deprecated: true, deprecatedAt: expect.any(String) });
-    expect(named('warning').map((w) => w.code)).toContain('model_deprecated');
+    expect(named('warning').map((w) => w.code)).toContain('model_unlisted');
 
     await expect(orch.validateModel('a', 'a1')).resolves.toBe(true);
     expect(orch.registry.get('a', 'a1')?.lastValidatedAt).toEqual(expect.any(String));

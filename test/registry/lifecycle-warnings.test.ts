@@ -176,3 +176,47 @@ describe('a model that retires while the orchestrator runs', () => {
     }
   });
 });
+
+describe('not_found marks never empty the whole chain', () => {
+  it('tries the marked models again when they are all the chain has, instead of failing without a call', async () => {
+    const a = new ScriptedProvider('a', {
+      a1: [{ fail: { kind: 'not_found', status: 404 } }, answer('a1 is back')],
+      a2: [{ fail: { kind: 'not_found', status: 404 } }],
+    });
+    const { orch } = orchestratorOver(configWithModels({}), [a, new ScriptedProvider('b')]);
+    await expect(orch.send({ messages })).rejects.toBeInstanceOf(AllFallbacksFailedError);
+    expect(orch.registry.isDeprecated('a', 'a1')).toBe(true);
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'a1', content: 'a1 is back' });
+    expect(a.calls.map((call) => call.model)).toEqual(['a1', 'a2', 'a1']);
+  });
+});
+
+describe('which entries the shipped lifecycle data applies to', () => {
+  it('matches by provider type only, and not on another vendor server speaking the OpenAI format', async () => {
+    // The shipped data is dated: read it on a fixed day so the test does not age.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-23T12:00:00Z'));
+    const warnings: Array<{ code: string; provider?: string; model?: string }> = [];
+    const orch = new LLMOrchestrator(
+      {
+        active_provider: 'openai',
+        cross_provider_fallback: true,
+        providers: {
+          openai: { api_key: 'k', fallback_models: ['gpt-5-2025-08-07'] },
+          // Named like a provider type, but an OpenAI-compatible proxy: Anthropic's dates do not apply.
+          anthropic: { type: 'openai', base_url: 'https://proxy.example/v1', api_key: 'k', fallback_models: ['claude-3-opus-20240229'] },
+          together: { type: 'openai', base_url: 'https://api.together.xyz/v1', api_key: 'k', fallback_models: ['gpt-5-nano-2025-08-07'] },
+          // Named gemini but a Vertex entry: the Gemini API's dates do not apply.
+          gemini: { type: 'vertex', project_id: 'p', location: 'us-central1', fallback_models: ['gemini-3-pro-preview'] },
+        },
+      },
+      { logger: { warn() {} } },
+    );
+    orch.on('warning', (warning) => warnings.push(warning));
+    await Promise.resolve();
+    const lifecycle = warnings.filter((w) => w.code.startsWith('model_')).map((w) => `${w.code}:${w.provider}/${w.model}`);
+    expect(lifecycle).toEqual(['model_retiring:openai/gpt-5-2025-08-07']);
+    expect(orch.explain().candidates.filter((c) => !c.willTry).map((c) => `${c.provider}/${c.model}`)).toEqual([]);
+    vi.useRealTimers();
+  });
+});

@@ -152,12 +152,12 @@ describe('refreshModels across the five providers (real adapters, msw)', () => {
       vertex: [null, 'page-2', null, 'page-2'],
       bedrock: [null, null],
     });
-    const deprecatedWarnings = warnings.filter((warning) => warning.code === 'model_deprecated');
+    const deprecatedWarnings = warnings.filter((warning) => warning.code === 'model_unlisted');
     expect(deprecatedWarnings.map((warning) => `${warning.provider}/${warning.model}`).sort()).toEqual(
       Object.entries(expected).map(([provider, [, gone]]) => `${provider}/${gone}`).sort(),
     );
     await orch.refreshModels();
-    expect(warnings.filter((warning) => warning.code === 'model_deprecated')).toHaveLength(5);
+    expect(warnings.filter((warning) => warning.code === 'model_unlisted')).toHaveLength(5);
   });
 
   it('keeps the previous list of a provider that fails, and reports it', async () => {
