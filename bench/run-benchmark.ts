@@ -1,0 +1,379 @@
+/**
+ * The benchmark of issue 8: every contender of `contenders.ts` (raw SDK, llm-orchestrator, and
+ * a peer once added) against a mock server in a child process, interleaved round by round
+ * (A B A B…) so machine drift hits all alike. Prints a table of each figure with its ratio to
+ * the raw SDK and writes it as JSON to `bench/results/latest.json`.
+ *
+ * Run: `npm run bench` (full) or `npm run bench -- --quick` (under a minute).
+ * Options: `--quick`, `--no-build` (use the existing dist/ for the import figure),
+ * `--out <file>`, `--chunks <n>`, `--chunk-size <n>`.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CostTracker, JsonlSink, createUsage } from '../src/index.js';
+import { type BenchProvider, type Contender, type ContenderSession, contenders } from './contenders.js';
+import { measureImportBreakdown, measurePackageImport, probeLoadedModules } from './measure-import.js';
+import { spawnMockServer } from './mock-server.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
+    chunks: { type: 'string', default: '20' },
+    'chunk-size': { type: 'string', default: '16' },
+  },
+});
+const quick = flags.quick === true;
+
+/** Every loop's bound, by mode. */
+const plan = quick
+  ? { rounds: 3, warmup: 50, sends: 100, throughputRequests: 640, streams: 60, rssStreams: 1000, rssRepeats: 1, importRuns: 7, breakdownRuns: 3, ledgerRecords: 50_000 }
+  : { rounds: 7, warmup: 200, sends: 400, throughputRequests: 3_200, streams: 200, rssStreams: 1000, rssRepeats: 3, importRuns: 11, breakdownRuns: 7, ledgerRecords: 200_000 };
+const concurrency = 64;
+const rawColumn = 'raw SDK';
+const serverOptions = { chunks: Number(flags.chunks), chunkSize: Number(flags['chunk-size']) };
+
+/** One figure of one contender: all samples of every round. */
+interface Samples {
+  sendLatencies: number[];
+  throughputs: number[];
+  chunkRates: number[];
+  firstChunkMs: number[];
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function median(values: readonly number[]): number {
+  return percentile(values, 0.5);
+}
+
+async function sequentialSends(session: ContenderSession, count: number, into: number[] | undefined): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    const began = performance.now();
+    const text = await session.send();
+    const elapsed = performance.now() - began;
+    if (text.length === 0) throw new Error('empty answer');
+    into?.push(elapsed);
+  }
+}
+
+async function concurrentSends(session: ContenderSession, total: number): Promise<number> {
+  let next = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        await session.send();
+      }
+    }),
+  );
+  return total / ((performance.now() - began) / 1000);
+}
+
+async function sequentialStreams(session: ContenderSession, count: number, samples: Samples | undefined): Promise<void> {
+  let chunks = 0;
+  const began = performance.now();
+  for (let index = 0; index < count; index += 1) {
+    const start = performance.now();
+    let first = true;
+    for await (const text of session.stream()) {
+      if (first) {
+        samples?.firstChunkMs.push(performance.now() - start);
+        first = false;
+      }
+      if (text.length === 0) throw new Error('empty chunk');
+      chunks += 1;
+    }
+    if (first) throw new Error('a stream ended without text');
+  }
+  samples?.chunkRates.push(chunks / ((performance.now() - began) / 1000));
+}
+
+async function runProvider(provider: BenchProvider, origin: string): Promise<Map<Contender, Samples>> {
+  const entries = contenders.filter((contender) => contender.provider === provider);
+  const sessions = new Map<Contender, ContenderSession>();
+  const samples = new Map<Contender, Samples>();
+  for (const contender of entries) {
+    const session = await contender.create(origin);
+    sessions.set(contender, session);
+    samples.set(contender, { sendLatencies: [], throughputs: [], chunkRates: [], firstChunkMs: [] });
+    // Warm-up (JIT, connection pool), not counted.
+    await sequentialSends(session, plan.warmup, undefined);
+    await concurrentSends(session, concurrency * 2);
+    await sequentialStreams(session, Math.ceil(plan.warmup / 4), undefined);
+  }
+  for (let round = 0; round < plan.rounds; round += 1) {
+    // Alternate the order each round too, so no contender always runs right after the other.
+    const order = round % 2 === 0 ? entries : [...entries].reverse();
+    for (const contender of order) {
+      const session = sessions.get(contender);
+      const into = samples.get(contender);
+      if (!session || !into) continue;
+      await sequentialSends(session, plan.sends, into.sendLatencies);
+      into.throughputs.push(await concurrentSends(session, plan.throughputRequests));
+      await sequentialStreams(session, plan.streams, into);
+    }
+    process.stderr.write(`  ${provider}: round ${round + 1}/${plan.rounds}\n`);
+  }
+  for (const session of sessions.values()) await session.close();
+  return samples;
+}
+
+/** One RSS probe's result (MB, ms). */
+interface RssResult {
+  peakDeltaMb: number;
+  heapPerStreamKb: number;
+  openMs: number;
+  opened: number;
+}
+
+async function measureRss(contender: Contender): Promise<RssResult> {
+  const server = await spawnMockServer({ ...serverOptions, stall: true });
+  try {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench', 'rss-probe.ts'), contender.id, server.origin, String(plan.rssStreams)], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.on('data', (part: Buffer) => {
+        text += part.toString('utf8');
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`rss-probe ${contender.id} exited with code ${String(code)}`))));
+    });
+    const result = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { peakDeltaRss: number; heldHeapDelta: number; openMs: number; opened: number };
+    if (result.opened !== plan.rssStreams) throw new Error(`rss-probe ${contender.id} opened ${result.opened} of ${plan.rssStreams} streams`);
+    return { peakDeltaMb: result.peakDeltaRss / 1024 / 1024, heapPerStreamKb: result.heldHeapDelta / 1024 / plan.rssStreams, openMs: result.openMs, opened: result.opened };
+  } finally {
+    await server.close();
+  }
+}
+
+async function measureLedger(records: number): Promise<{ recordsPerSecond: number; onDiskPerSecond: number }> {
+  const directory = mkdtempSync(join(tmpdir(), 'bench-ledger-'));
+  try {
+    const tracker = new CostTracker({ sessionId: 'bench', sinks: [new JsonlSink(join(directory, 'ledger.jsonl'))] });
+    const usage = createUsage({ inputTokens: 120, outputTokens: 40 });
+    const timestamp = new Date('2026-11-01T00:00:00.000Z');
+    const began = performance.now();
+    for (let index = 0; index < records; index += 1) {
+      tracker.record({
+        timestamp,
+        requestId: `request-${index}`,
+        attempt: 1,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        status: 'ok',
+        usage,
+        usageSource: 'provider',
+        costUsd: 0.000_042,
+        priceSource: 'catalogue@0.1.8',
+        latencyMs: 200 + (index % 300),
+        metadata: { user_id: `user-${index % 50}` },
+      });
+    }
+    const recorded = (performance.now() - began) / 1000;
+    await tracker.close();
+    const onDisk = (performance.now() - began) / 1000;
+    return { recordsPerSecond: records / recorded, onDiskPerSecond: records / onDisk };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** One row of the printed table and the JSON file. */
+interface Row {
+  provider: string;
+  figure: string;
+  unit: string;
+  /** Contender label to value. */
+  values: Record<string, number>;
+  /** Contender label to value / raw value (absent for the raw SDK itself). */
+  ratios: Record<string, number>;
+  target: string;
+  /** Whether llm-orchestrator meets the target (absent when there is none). */
+  met?: boolean;
+}
+
+function format(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (unit === 'ms') return value < 10 ? value.toFixed(3) : value.toFixed(1);
+  if (unit === 'MB' || unit === 'KB') return value.toFixed(1);
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function printTable(rows: readonly Row[]): void {
+  const baselines = contenders.filter((contender) => contender.kind === 'raw').map((contender) => `${contender.provider}: ${contender.label}`);
+  console.log(`${rawColumn}: ${baselines.join(', ')} (maxRetries: 0); ratio: value / ${rawColumn}`);
+  const labels = [rawColumn, ...new Set(rows.flatMap((row) => Object.keys(row.values)).filter((label) => label !== rawColumn))];
+  const header = ['provider', 'figure', ...labels.flatMap((label, index) => (index === 0 ? [label] : [label, 'ratio'])), 'target', 'met'];
+  const lines = rows.map((row) => [
+    row.provider,
+    `${row.figure} (${row.unit})`,
+    ...labels.flatMap((label, index) => {
+      const value = row.values[label];
+      const cell = value === undefined ? '' : format(value, row.unit);
+      if (index === 0) return [cell];
+      const ratio = row.ratios[label];
+      return [cell, ratio === undefined ? '' : ratio.toFixed(3)];
+    }),
+    row.target,
+    row.met === undefined ? '' : row.met ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));
+  const render = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  console.log(render(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const line of lines) console.log(render(line));
+}
+
+interface FigureSpec {
+  figure: string;
+  unit: string;
+  pick: (samples: Samples) => number;
+  target: string;
+  /** Given the orchestrator's and the raw SDK's value. */
+  check: (value: number, raw: number) => boolean;
+}
+
+const figures: FigureSpec[] = [
+  { figure: 'send p50', unit: 'ms', pick: (samples) => median(samples.sendLatencies), target: '<= 1.05x', check: (value, raw) => value / raw <= 1.05 },
+  { figure: 'send p99', unit: 'ms', pick: (samples) => percentile(samples.sendLatencies, 0.99), target: '', check: () => true },
+  { figure: `throughput @${concurrency}`, unit: 'req/s', pick: (samples) => median(samples.throughputs), target: '>= 0.95x', check: (value, raw) => value / raw >= 0.95 },
+  { figure: 'stream chunks/s', unit: 'chunks/s', pick: (samples) => median(samples.chunkRates), target: '>= 0.95x', check: (value, raw) => value / raw >= 0.95 },
+  { figure: 'first chunk p50', unit: 'ms', pick: (samples) => median(samples.firstChunkMs), target: '<= raw + 1 ms', check: (value, raw) => value <= raw + 1 },
+];
+
+/** Table column of a contender: every provider's baseline shares the `raw SDK` column. */
+function columnOf(contender: Contender): string {
+  return contender.kind === 'raw' ? rawColumn : contender.label;
+}
+
+function rowsFor(provider: BenchProvider, samples: Map<Contender, Samples>): Row[] {
+  const raw = [...samples.keys()].find((contender) => contender.kind === 'raw');
+  const rawSamples = raw ? samples.get(raw) : undefined;
+  return figures.map((spec) => {
+    const values: Record<string, number> = {};
+    const ratios: Record<string, number> = {};
+    const rawValue = rawSamples ? spec.pick(rawSamples) : Number.NaN;
+    let met: boolean | undefined;
+    for (const [contender, contenderSamples] of samples) {
+      const value = spec.pick(contenderSamples);
+      values[columnOf(contender)] = value;
+      if (contender.kind !== 'raw') ratios[columnOf(contender)] = value / rawValue;
+      if (contender.kind === 'orchestrator' && spec.target !== '') met = spec.check(value, rawValue);
+    }
+    return { provider, figure: spec.figure, unit: spec.unit, values, ratios, target: spec.target, ...(met === undefined ? {} : { met }) };
+  });
+}
+
+function machine(): Record<string, string | number> {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    mode: quick ? 'quick' : 'full',
+    chunks: serverOptions.chunks,
+    chunkSize: serverOptions.chunkSize,
+  };
+}
+
+const began = performance.now();
+const rows: Row[] = [];
+const details: Record<string, unknown> = { plan };
+console.log(`llm-orchestrator benchmark (${quick ? 'quick' : 'full'}): ${JSON.stringify(machine())}`);
+
+const providers = [...new Set(contenders.map((contender) => contender.provider))];
+for (const provider of providers) {
+  const server = await spawnMockServer(serverOptions);
+  try {
+    process.stderr.write(`${provider}: send, throughput, stream (${plan.rounds} rounds)\n`);
+    rows.push(...rowsFor(provider, await runProvider(provider, server.origin)));
+  } finally {
+    await server.close();
+  }
+  const rssValues: Record<string, number> = {};
+  const rssRatios: Record<string, number> = {};
+  let rawRss = Number.NaN;
+  let met: boolean | undefined;
+  const heapValues: Record<string, number> = {};
+  const heapRatios: Record<string, number> = {};
+  const entries = contenders.filter((entry) => entry.provider === provider);
+  const runs = new Map<Contender, RssResult[]>(entries.map((contender) => [contender, []]));
+  // A fresh child process per contender and run, interleaved (A B A B…); the median run counts.
+  for (let repeat = 0; repeat < plan.rssRepeats; repeat += 1) {
+    for (const contender of entries) {
+      process.stderr.write(`${provider}: peak RSS, ${plan.rssStreams} open streams, ${contender.id} (${repeat + 1}/${plan.rssRepeats})\n`);
+      runs.get(contender)?.push(await measureRss(contender));
+    }
+  }
+  let rawHeap = Number.NaN;
+  for (const contender of entries) {
+    const results = runs.get(contender) ?? [];
+    details[`rss-${contender.id}`] = results;
+    const peak = median(results.map((result) => result.peakDeltaMb));
+    const heap = median(results.map((result) => result.heapPerStreamKb));
+    rssValues[columnOf(contender)] = peak;
+    heapValues[columnOf(contender)] = heap;
+    if (contender.kind === 'raw') {
+      rawRss = peak;
+      rawHeap = heap;
+    } else {
+      rssRatios[columnOf(contender)] = peak / rawRss;
+      heapRatios[columnOf(contender)] = heap / rawHeap;
+    }
+    if (contender.kind === 'orchestrator') met = peak / rawRss <= 1.1;
+  }
+  rows.push({ provider, figure: `RSS delta, ${plan.rssStreams} streams`, unit: 'MB', values: rssValues, ratios: rssRatios, target: '<= 1.10x', ...(met === undefined ? {} : { met }) });
+  rows.push({ provider, figure: 'JS heap per held stream', unit: 'KB', values: heapValues, ratios: heapRatios, target: '' });
+}
+
+if (flags['no-build'] !== true) {
+  process.stderr.write('building (npm run build) for the import figure\n');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+}
+process.stderr.write(`import: ${plan.importRuns} fresh processes\n`);
+const imported = measurePackageImport(plan.importRuns);
+const loaded = probeLoadedModules();
+const breakdown = measureImportBreakdown(plan.breakdownRuns);
+details.import = { samplesMs: imported.samplesMs, packages: loaded.packages, sdkModules: loaded.sdk, breakdownMs: breakdown };
+rows.push({
+  provider: '-',
+  figure: `import (median of ${plan.importRuns})`,
+  unit: 'ms',
+  values: { 'llm-orchestrator': imported.medianMs },
+  ratios: {},
+  target: '<= 30 ms',
+  met: imported.medianMs <= 30,
+});
+rows.push({ provider: '-', figure: 'SDK modules loaded by import', unit: 'count', values: { 'llm-orchestrator': loaded.sdk.length }, ratios: {}, target: '0', met: loaded.sdk.length === 0 });
+for (const [name, milliseconds] of Object.entries(breakdown)) {
+  rows.push({ provider: '-', figure: `  import ${name}`, unit: 'ms', values: { 'llm-orchestrator': milliseconds }, ratios: {}, target: '' });
+}
+
+process.stderr.write(`ledger: ${plan.ledgerRecords.toLocaleString('en-US')} records\n`);
+const ledger = await measureLedger(plan.ledgerRecords);
+rows.push({ provider: '-', figure: 'ledger record() + JsonlSink', unit: 'records/s', values: { 'llm-orchestrator': ledger.recordsPerSecond }, ratios: {}, target: '>= 100,000', met: ledger.recordsPerSecond >= 100_000 });
+rows.push({ provider: '-', figure: 'ledger until on disk', unit: 'records/s', values: { 'llm-orchestrator': ledger.onDiskPerSecond }, ratios: {}, target: '' });
+
+console.log('');
+printTable(rows);
+const elapsedSeconds = (performance.now() - began) / 1000;
+console.log(`\n${rows.filter((row) => row.met === false).length} target(s) missed; ${elapsedSeconds.toFixed(1)} s`);
+mkdirSync(dirname(flags.out ?? ''), { recursive: true });
+writeFileSync(flags.out ?? '', `${JSON.stringify({ machine: machine(), elapsedSeconds, rows, details }, null, 2)}\n`);
+console.log(`written: ${flags.out ?? ''}`);

@@ -1,0 +1,43 @@
+/**
+ * Self time per function of a `.cpuprofile` (from `node --cpu-prof`), highest first: all code,
+ * then only ours (`/src/`). Run: `node --import tsx bench/summarize-cpu-profile.ts <file> [top=25]`
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topText = '25'] = process.argv.slice(2);
+if (file === undefined) throw new Error('usage: summarize-cpu-profile.ts <file.cpuprofile> [top]');
+const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const selfMicros = new Map<string, number>();
+let total = 0;
+profile.samples.forEach((sample, index) => {
+  const node = byId.get(sample);
+  const delta = profile.timeDeltas[index] ?? 0;
+  total += delta;
+  if (!node) return;
+  const { functionName, url, lineNumber } = node.callFrame;
+  const where = url.replace(/^file:\/\/.*?\/(node_modules|src|bench|dist)\//, '$1/');
+  const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+  selfMicros.set(key, (selfMicros.get(key) ?? 0) + delta);
+});
+const top = Number(topText);
+const sorted = [...selfMicros].sort((a, b) => b[1] - a[1]);
+const print = (title: string, entries: Array<[string, number]>) => {
+  console.log(title);
+  for (const [key, micros] of entries.slice(0, top)) console.log(`  ${(micros / 1000).toFixed(1).padStart(8)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${key}`);
+};
+console.log(`total sampled: ${(total / 1000).toFixed(0)} ms`);
+print('top self time, all code:', sorted);
+const ours = sorted.filter(([key]) => key.includes(' src/') || key.includes(' dist/index'));
+console.log(`ours (src/ or dist/): ${((100 * ours.reduce((sum, [, micros]) => sum + micros, 0)) / total).toFixed(1)}% of samples`);
+print('top self time, ours only:', ours);
