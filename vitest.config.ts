@@ -6,5 +6,7 @@ export default defineConfig({
     setupFiles: ['test/setup/clear-environment.ts'],
     testTimeout: 15_000,
     pool: 'forks',
+    // The fault soak compares the heap after GC with its value after warm-up.
+    execArgv: ['--expose-gc'],
   },
 });
