@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { AnthropicProvider } from '../../../src/providers/anthropic/anthropic-provider.js';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
 import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-event.js';
 
 /** The recorded responses shared by every adapter's tests. */
-export { recordedDirectory } from '../../setup/recorded-fixtures.js';
-import { recordedDirectory } from '../../setup/recorded-fixtures.js';
+export { readRecorded, recordedDirectory, recordedLines as recordedChunks } from '../../setup/recorded-fixtures.js';
 
-/** Reads a recorded file as text. */
-export function readRecorded(name: string): string {
-  return readFileSync(`${recordedDirectory}/${name}`, 'utf8');
-}
 
 /** The origin msw answers on in Anthropic tests. */
 export const anthropicOrigin = 'https://api.anthropic.test';
@@ -35,12 +29,6 @@ export function anthropicRequest(overrides: Partial<ProviderRequest> = {}): Prov
   };
 }
 
-/** The lines of a recorded `.chunks.txt` file, one JSON event each. */
-export function recordedChunks(name: string): string[] {
-  return readRecorded(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-}
 
 /** Anthropic's SSE framing of one event: `event: <its type>` then `data: <json>`. */
 export function anthropicSseEvent(json: string): string {

@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { GeminiProvider, type GeminiSdk } from '../../../src/providers/gemini/gemini-provider.js';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
 import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-event.js';
 
 /** The recorded responses shared by every adapter's tests. */
-export { recordedDirectory } from '../../setup/recorded-fixtures.js';
-import { recordedDirectory } from '../../setup/recorded-fixtures.js';
+export { readRecorded, recordedDirectory, recordedLines as recordedChunks } from '../../setup/recorded-fixtures.js';
 
-/** Reads a recorded file as text. */
-export function readRecorded(name: string): string {
-  return readFileSync(`${recordedDirectory}/${name}`, 'utf8');
-}
 
 /** The origin msw answers on in Gemini tests. */
 export const geminiOrigin = 'https://generativelanguage.test';
@@ -37,12 +31,6 @@ export function geminiRequest(overrides: Partial<ProviderRequest> = {}): Provide
   };
 }
 
-/** The lines of a recorded `.chunks.txt` file, one JSON event each. */
-export function recordedChunks(name: string): string[] {
-  return readRecorded(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-}
 
 /** Gemini's SSE framing of one event: `data: <json>` and a CRLF blank line. */
 export function geminiSseEvent(json: string): string {
