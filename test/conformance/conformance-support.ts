@@ -2,37 +2,15 @@ import { expect } from 'vitest';
 import type { RequestHandler } from 'msw';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ProviderRequest } from '../../src/spec/provider-request.js';
-import type { ProviderStreamEvent } from '../../src/spec/provider-stream-event.js';
 import type { ConformanceErrorCase, ConformanceFixture } from './conformance-fixture.js';
 
-/** What a stream produced before it ended or threw. */
-export interface StreamOutcome {
-  events: ProviderStreamEvent[];
-  text: string;
-  error?: unknown;
-}
 
 /** The request every conformance test sends (a fresh signal unless one is given). */
 export function providerRequest(fixture: ConformanceFixture, signal: AbortSignal = new AbortController().signal): ProviderRequest {
   return { model: fixture.model, messages: [{ role: 'user', content: 'Invent a new holiday and describe its traditions.' }], signal };
 }
 
-/** Reads a whole stream; `onText` sees the text so far after each `text-delta`. */
-export async function collect(stream: AsyncIterable<ProviderStreamEvent>, onText?: (textSoFar: string) => void): Promise<StreamOutcome> {
-  const outcome: StreamOutcome = { events: [], text: '' };
-  try {
-    for await (const event of stream) {
-      outcome.events.push(event);
-      if (event.type === 'text-delta') {
-        outcome.text += event.text;
-        onText?.(outcome.text);
-      }
-    }
-  } catch (error) {
-    outcome.error = error;
-  }
-  return outcome;
-}
+export { collectStream as collect, type StreamOutcome } from '../setup/collect-stream.js';
 
 /** Asserts a `ProviderError` of `kind` (any kind when `undefined`) carrying the fixture's provider and model. */
 export function expectProviderError(fixture: ConformanceFixture, error: unknown, kind: ProviderError['kind'] | undefined): asserts error is ProviderError {

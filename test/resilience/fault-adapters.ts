@@ -6,6 +6,7 @@ import type { ProviderEntryInput } from '../../src/config/config-input.js';
 import type { BaseLLMProvider } from '../../src/spec/base-llm-provider.js';
 import type { ProviderStreamEvent } from '../../src/spec/provider-stream-event.js';
 import type { FaultProvider, FaultServer } from './fault-server.js';
+import { collectStream } from '../setup/collect-stream.js';
 
 /** The model each provider is called with in the resilience tests. */
 export const faultModels: Record<FaultProvider, string> = {
@@ -54,15 +55,8 @@ export function faultProviderEntry(provider: FaultProvider, server: FaultServer,
   return { api_key: fakeSecrets[provider], base_url, fallback_models: models };
 }
 
-/** Reads a whole adapter stream; returns its events, text and the error it threw, if any. */
+/** Reads a whole adapter stream; returns its events, text, the error it threw, and whether it finished. */
 export async function collectEvents(stream: AsyncIterable<ProviderStreamEvent>) {
-  const events: ProviderStreamEvent[] = [];
-  let error: unknown;
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (caught) {
-    error = caught;
-  }
-  const text = events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-  return { events, error, text, finished: events.some((event) => event.type === 'finish') };
+  const outcome = await collectStream(stream);
+  return { ...outcome, finished: outcome.events.some((event) => event.type === 'finish') };
 }

@@ -5,6 +5,8 @@ import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-even
 
 /** The recorded responses shared by every adapter's tests. */
 export { readRecorded, recordedDirectory, recordedLines as recordedChunks } from '../../setup/recorded-fixtures.js';
+export { collectStream } from '../../setup/collect-stream.js';
+export { pacedSseResponse as anthropicSseResponse } from '../../setup/sse-response.js';
 
 
 /** The origin msw answers on in Anthropic tests. */
@@ -36,27 +38,6 @@ export function anthropicSseEvent(json: string): string {
   return `event: ${type}\ndata: ${json}\n\n`;
 }
 
-/**
- * An HTTP 200 SSE response, one event per pull. With `cut`, the body stays open after the events
- * and fails with `TypeError: terminated` (undici's broken connection) once `cut` resolves: msw
- * tees every mocked body, and an error discards chunks still queued for the reader.
- */
-export function anthropicSseResponse(events: string[], options: { cut?: Promise<void> } = {}): HttpResponse<ReadableStream> {
-  const encoder = new TextEncoder();
-  let index = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const event = events[index++];
-      if (event !== undefined) controller.enqueue(encoder.encode(event));
-      else if (options.cut === undefined) controller.close();
-      else {
-        await options.cut;
-        controller.error(new TypeError('terminated'));
-      }
-    },
-  });
-  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-}
 
 /** An Anthropic error response: `{ type: 'error', error: { type, message } }`. */
 export function anthropicError(status: number, type: string, message: string, headers: Record<string, string> = {}) {
@@ -74,16 +55,6 @@ export function messagesHandler(
   });
 }
 
-/** Everything a stream yielded, or the error it threw. */
-export async function collectStream(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ events: ProviderStreamEvent[]; error?: unknown }> {
-  const events: ProviderStreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-    return { events };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 /** The concatenated text of `text-delta` events. */
 export function textOf(events: ProviderStreamEvent[]): string {

@@ -1,7 +1,6 @@
 import { HttpResponse } from 'msw';
 import { BedrockProvider } from '../../../src/providers/bedrock/bedrock-provider.js';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
-import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-event.js';
 
 /** The origin msw answers on in Bedrock tests. */
 export const bedrockOrigin = 'https://bedrock-runtime.test';
@@ -63,18 +62,7 @@ export function awsErrorResponse(status: number, errorType: string, message: str
   );
 }
 
-/** Reads a whole stream; returns the events and the error it threw, if any. */
-export async function collectStream(stream: AsyncIterable<ProviderStreamEvent>) {
-  const events: ProviderStreamEvent[] = [];
-  let error: unknown;
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (caught) {
-    error = caught;
-  }
-  const text = events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-  return { events, error, text };
-}
+export { collectStream } from '../../setup/collect-stream.js';
 
 /** Splits `bytes` into pieces of `size` bytes (the last one shorter). */
 export function splitBytes(bytes: Uint8Array, size: number): Uint8Array[] {

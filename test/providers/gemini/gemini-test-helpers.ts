@@ -5,6 +5,8 @@ import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-even
 
 /** The recorded responses shared by every adapter's tests. */
 export { readRecorded, recordedDirectory, recordedLines as recordedChunks } from '../../setup/recorded-fixtures.js';
+export { collectStream } from '../../setup/collect-stream.js';
+export { pacedSseResponse as geminiSseResponse } from '../../setup/sse-response.js';
 
 
 /** The origin msw answers on in Gemini tests. */
@@ -42,27 +44,6 @@ export function isStreamUrl(url: string): boolean {
   return new URL(url).pathname.endsWith(':streamGenerateContent');
 }
 
-/**
- * An HTTP 200 SSE response, one event per pull. With `cut`, the body stays open after the events
- * and fails with `TypeError: terminated` (undici's broken connection) once `cut` resolves: msw
- * and `@google/generative-ai` tee the body, and an error discards chunks still queued for the reader.
- */
-export function geminiSseResponse(events: string[], options: { cut?: Promise<void> } = {}): HttpResponse<ReadableStream> {
-  const encoder = new TextEncoder();
-  let index = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const event = events[index++];
-      if (event !== undefined) controller.enqueue(encoder.encode(event));
-      else if (options.cut === undefined) controller.close();
-      else {
-        await options.cut;
-        controller.error(new TypeError('terminated'));
-      }
-    },
-  });
-  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-}
 
 /** A Google error body. */
 export function googleError(status: number, googleStatus: string, message: string, details?: object[]): Response {
@@ -77,16 +58,6 @@ export function geminiHandler(
   return http.post(`${origin}/v1beta/models/*`, ({ request }) => answer({ request, stream: isStreamUrl(request.url) }));
 }
 
-/** Everything a stream yielded, or the error it threw. */
-export async function collectStream(stream: AsyncIterable<ProviderStreamEvent>): Promise<{ events: ProviderStreamEvent[]; error?: unknown }> {
-  const events: ProviderStreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-    return { events };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 /** The concatenated text of `text-delta` events. */
 export function textOf(events: ProviderStreamEvent[]): string {

@@ -1,5 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -9,7 +8,7 @@ import { LLMOrchestrator } from '../../../src/llm-orchestrator.js';
 import { createMswServer } from '../../setup/msw-server.js';
 import { awsErrorResponse, eventStreamResponse } from '../bedrock/bedrock-test-helpers.js';
 import { encodeEventStreamFrame } from '../bedrock/encode-event-stream.js';
-import { generateHandler, isStreamUrl, readRecorded, recordedChunks, sseEvent, sseResponse } from './vertex-test-helpers.js';
+import { generateHandler, isStreamUrl, readRecorded, recordedChunks, sseEvent, sseResponse, writeServiceAccountKey } from './vertex-test-helpers.js';
 
 const bedrockOrigin = 'https://bedrock-runtime.fallback.test';
 const vertexOrigin = 'https://vertex.fallback.test';
@@ -24,20 +23,7 @@ let keyPath: string;
 beforeAll(() => {
   server.listen({ onUnhandledRequest: 'error' });
   directory = mkdtempSync(join(tmpdir(), 'bedrock-vertex-'));
-  keyPath = join(directory, 'service-account.json');
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(
-    keyPath,
-    JSON.stringify({
-      type: 'service_account',
-      project_id: 'test-project',
-      private_key_id: 'key-1',
-      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
-      client_email: 'llm@test-project.iam.gserviceaccount.com',
-      client_id: '1',
-      token_uri: 'https://oauth2.googleapis.com/token',
-    }),
-  );
+  keyPath = writeServiceAccountKey(directory);
 });
 afterEach(() => server.resetHandlers());
 afterAll(() => {

@@ -1,6 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { getEventListeners } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -24,6 +23,7 @@ import {
   vertexRequest,
   vertexSdks,
   vertexToken,
+  writeServiceAccountKey,
 } from './vertex-test-helpers.js';
 
 const recordedJson = JSON.parse(readRecorded('google-text.json')) as Record<string, unknown>;
@@ -424,20 +424,7 @@ describe('VertexProvider credentials_path (service-account file)', () => {
   let keyPath: string;
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'vertex-key-'));
-    keyPath = join(directory, 'service-account.json');
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    writeFileSync(
-      keyPath,
-      JSON.stringify({
-        type: 'service_account',
-        project_id: 'test-project',
-        private_key_id: 'key-1',
-        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
-        client_email: 'llm@test-project.iam.gserviceaccount.com',
-        client_id: '1',
-        token_uri: 'https://oauth2.googleapis.com/token',
-      }),
-    );
+    keyPath = writeServiceAccountKey(directory);
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

@@ -1,23 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { VertexProvider } from '../../../src/providers/vertex/vertex-provider.js';
 import type { VertexSdk } from '../../../src/providers/vertex/vertex-provider-options.js';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
-import type { ProviderStreamEvent } from '../../../src/spec/provider-stream-event.js';
 
-import { recordedDirectory } from '../../setup/recorded-fixtures.js';
-
-/** Reads a recorded file as text. */
-export function readRecorded(name: string): string {
-  return readFileSync(`${recordedDirectory}${name}`, 'utf8');
-}
-
-/** The lines of a recorded `.chunks.txt` file, one JSON event each. */
-export function recordedChunks(name: string): string[] {
-  return readRecorded(name)
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-}
+export { readRecorded, recordedLines as recordedChunks } from '../../setup/recorded-fixtures.js';
 
 /** The origin msw answers on in Vertex tests. */
 export const vertexOrigin = 'https://vertex.test';
@@ -71,41 +60,33 @@ export function generateHandler(respond: (request: Request) => Response | Promis
   return http.post(`${origin}/:version/projects/:project/locations/:location/publishers/google/models/*`, ({ request }) => respond(request));
 }
 
-/**
- * An HTTP 200 SSE response, one event per pull. With `error`, the body then fails with it
- * (after `cut` resolves, when given): an error before the reader took the queued events would
- * discard them.
- */
-export function sseResponse(events: string[], options: { error?: Error; cut?: Promise<void> } = {}): Response {
-  const encoder = new TextEncoder();
-  let index = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const event = events[index++];
-      if (event !== undefined) controller.enqueue(encoder.encode(event));
-      else if (options.error !== undefined) {
-        await options.cut;
-        controller.error(options.error);
-      } else controller.close();
-    },
-  });
-  return new HttpResponse(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-}
+export { pacedSseResponse as sseResponse } from '../../setup/sse-response.js';
 
 /** A Google JSON error response. */
 export function googleErrorResponse(status: number, body: unknown): Response {
   return HttpResponse.json(body as Record<string, unknown>, { status });
 }
 
-/** Reads a whole stream; returns the events, their text and the error it threw, if any. */
-export async function collectStream(stream: AsyncIterable<ProviderStreamEvent>) {
-  const events: ProviderStreamEvent[] = [];
-  let error: unknown;
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (caught) {
-    error = caught;
-  }
-  const text = events.map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
-  return { events, error, text };
+export { collectStream } from '../../setup/collect-stream.js';
+
+/**
+ * Writes a Google service-account key file (a fresh RSA key, `test-project`) into `directory`
+ * and returns its path: what `credentials_path` names.
+ */
+export function writeServiceAccountKey(directory: string): string {
+  const keyPath = join(directory, 'service-account.json');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(
+    keyPath,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'test-project',
+      private_key_id: 'key-1',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      client_email: 'llm@test-project.iam.gserviceaccount.com',
+      client_id: '1',
+      token_uri: 'https://oauth2.googleapis.com/token',
+    }),
+  );
+  return keyPath;
 }
