@@ -9,8 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // PriceBook and CostSummary come from the cost module: the package root does not export them.
-import { PriceBook, type CostSummary } from '../src/cost/index.js';
-import { CostTracker, createUsage, JsonlSink } from '../src/index.js';
+import { CostTracker, type CostSummary, createUsage, JsonlSink, PriceBook } from '../src/index.js';
 
 const DAY_MS = 86_400_000;
 /** The report's last day (exclusive end is the next midnight UTC); fixed so the output repeats. */

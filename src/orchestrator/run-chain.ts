@@ -46,8 +46,14 @@ export async function runChain<T>(
   let skipped = chain.skipped;
   // A not_found mark is evidence, not certainty (a 404 can be a passing fault): when the marks
   // alone would leave no candidate, the marked models are tried rather than none.
-  const skipCodes = chain.candidates.map((candidate) => core.models.inspect(candidate, explicit).skip?.code);
-  const ignoreNotFound = skipCodes.length > 0 && skipCodes.every((code) => code !== undefined) && skipCodes.includes('model_not_found');
+  let marksWouldEmptyChain: boolean | undefined;
+  const ignoreNotFound = () => {
+    if (marksWouldEmptyChain === undefined) {
+      const codes = chain.candidates.map((candidate) => core.models.inspect(candidate, explicit).skip?.code);
+      marksWouldEmptyChain = codes.every((code) => code !== undefined) && codes.includes('model_not_found');
+    }
+    return marksWouldEmptyChain;
+  };
 
   for (;;) {
     skipped = [...chain.skipped];

@@ -71,10 +71,11 @@ export class ModelPolicy {
   /**
    * Why the chain leaves this candidate out, or undefined to try it: a model past its
    * retirement date under `on_retired: skip`, or one a `not_found` answer marked deprecated.
-   * `explicit`: the request named this model, which is always tried. `ignoreNotFound`: the
-   * `not_found` marks alone would leave the chain empty, so they are not followed.
+   * `explicit`: the request named this model, which is always tried. `ignoreNotFound`: whether
+   * the `not_found` marks alone would leave the chain empty, so they are not followed; asked only
+   * when this model carries a mark (the common path pays nothing for it).
    */
-  skipReason(candidate: Target, explicit: boolean, ignoreNotFound = false): string | undefined {
+  skipReason(candidate: Target, explicit: boolean, ignoreNotFound: () => boolean = () => false): string | undefined {
     const { provider, model } = candidate;
     const entry = this.options.lifecycle.find(provider, model);
     const retired = entry !== undefined && lifecycleStatus(entry, this.#now()).retired;
@@ -82,7 +83,7 @@ export class ModelPolicy {
     if (explicit) return undefined;
     // Under `error` a model retired at start-up already failed construction; one that retires later is skipped.
     if (retired && this.options.onRetired !== 'warn') return `${model} retired on ${entry.retiresAt}`;
-    if (!ignoreNotFound && this.options.registry.isMarkedNotFound(provider, model)) {
+    if (this.options.registry.isMarkedNotFound(provider, model) && !ignoreNotFound()) {
       const reason = this.options.registry.get(provider, model)?.deprecationReason ?? 'not found';
       this.options.warn(
         'deprecated_model_skipped',

@@ -2,9 +2,9 @@ import type { ErrorKind } from '../../errors/error-kind.js';
 import { ModelNotFoundError } from '../../errors/model-not-found-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { Usage } from '../../spec/usage.js';
-import { parseRetryAfterHeader } from './parse-retry-after-header.js';
 import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
+import { parseRetryAfter } from '../../internal/parse-retry-after.js';
 
 /** Where an error happened, for the {@link ProviderError} built from it. */
 export interface BedrockErrorContext {
@@ -75,7 +75,8 @@ export function mapBedrockError(error: unknown, context: BedrockErrorContext): P
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   const statusValue = shape.$metadata?.httpStatusCode;
   const status = typeof statusValue === 'number' ? statusValue : undefined;
-  const retryAfterMs = parseRetryAfterHeader(shape.$response?.headers?.['retry-after']);
+  const headers = shape.$response?.headers;
+  const retryAfterMs = parseRetryAfter(headers && { get: (name) => headers[name] });
 
   const kind = classify({ name, message: rawMessage, code, status, aborted: context.signal?.aborted === true });
   const message = redactSecrets(`${name}: ${rawMessage}`, context.secrets ?? []);

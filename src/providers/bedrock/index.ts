@@ -1,2 +1,0 @@
-export { BedrockProvider } from './bedrock-provider.js';
-export type { BedrockCredentials, BedrockProviderOptions } from './bedrock-provider-options.js';

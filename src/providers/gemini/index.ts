@@ -1,1 +1,0 @@
-export { GeminiProvider, type GeminiProviderOptions, type GeminiSdk } from './gemini-provider.js';

@@ -1,1 +1,0 @@
-export { OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
