@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // The fault soak compares the heap after GC with its value after warm-up.
     execArgv: ['--expose-gc'],
+    // A test that asserts nothing cannot fail: every test must make at least one assertion.
+    expect: { requireAssertions: true },
   },
 });
