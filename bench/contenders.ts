@@ -1,7 +1,7 @@
 /**
- * The contenders the benchmark compares, per provider. Each is one entry of {@link contenders}:
- * a third (the Vercel AI SDK with its provider package) plugs in as one more entry with
- * `kind: 'peer'`, and every figure, table column and ratio picks it up.
+ * The contenders the benchmark compares, per provider: the raw SDK (the baseline), llm-orchestrator
+ * and the Vercel AI SDK as the peer. Each is one entry of {@link contenders}; every figure, table
+ * column and ratio picks a new entry up.
  */
 import { LLMOrchestrator } from '../src/index.js';
 
@@ -104,6 +104,42 @@ export function orchestratorSession(provider: BenchProvider, origin: string, Orc
   };
 }
 
+/**
+ * A session over the Vercel AI SDK (`ai` 6 with `@ai-sdk/openai` 3 / `@ai-sdk/anthropic` 3, the
+ * last majors that run on Node 20), as a user would write it: `generateText` and `streamText`
+ * with the SDK's retries off. The OpenAI model is `.chat()`, because the mock server speaks Chat
+ * Completions and the provider's default model speaks the Responses API.
+ */
+async function vercelSession(provider: BenchProvider, origin: string): Promise<ContenderSession> {
+  const { generateText, streamText } = await import('ai');
+  let model;
+  if (provider === 'openai') {
+    const { createOpenAI } = await import('@ai-sdk/openai');
+    model = createOpenAI({ apiKey: 'bench-key', baseURL: `${origin}/v1` }).chat(openaiModel);
+  } else {
+    const { createAnthropic } = await import('@ai-sdk/anthropic');
+    model = createAnthropic({ apiKey: 'bench-key', baseURL: `${origin}/v1` })(anthropicModel);
+  }
+  const call = { model, messages: prompt, maxOutputTokens: maxTokens, maxRetries: 0 };
+  return {
+    async send() {
+      return (await generateText(call)).text;
+    },
+    async *stream() {
+      let failure: unknown;
+      const result = streamText({
+        ...call,
+        onError: ({ error }) => {
+          failure = error;
+        },
+      });
+      for await (const text of result.textStream) if (text) yield text;
+      if (failure !== undefined) throw failure;
+    },
+    close: async () => undefined,
+  };
+}
+
 /** Every contender, baseline first within each provider. */
 export const contenders: readonly Contender[] = [
   { id: 'raw-openai', label: 'openai', provider: 'openai', kind: 'raw', create: rawOpenAI },
@@ -116,8 +152,8 @@ export const contenders: readonly Contender[] = [
     kind: 'orchestrator',
     create: async (origin) => orchestratorSession('anthropic', origin),
   },
-  // The peer goes here once `ai` and `@ai-sdk/openai` / `@ai-sdk/anthropic` are installed, e.g.
-  // { id: 'peer-openai', label: 'Vercel AI SDK', provider: 'openai', kind: 'peer', create: vercelOpenAI },
+  { id: 'peer-openai', label: 'Vercel AI SDK', provider: 'openai', kind: 'peer', create: async (origin) => vercelSession('openai', origin) },
+  { id: 'peer-anthropic', label: 'Vercel AI SDK', provider: 'anthropic', kind: 'peer', create: async (origin) => vercelSession('anthropic', origin) },
 ];
 
 /** The contender with this id; throws for an unknown one. */

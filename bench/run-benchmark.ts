@@ -1,6 +1,6 @@
 /**
  * The benchmark of issue 8: every contender of `contenders.ts` (raw SDK, llm-orchestrator, and
- * a peer once added) against a mock server in a child process, interleaved round by round
+ * the Vercel AI SDK as the peer) against a mock server in a child process, interleaved round by round
  * (A B A B…) so machine drift hits all alike. Prints a table of each figure with its ratio to
  * the raw SDK and writes it as JSON to `bench/results/latest.json`.
  *
