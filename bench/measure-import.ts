@@ -1,6 +1,6 @@
 /**
- * Cold import of the built package (`dist/index.js`), each in a fresh `node` process with no
- * loader: the time `await import()` takes, and (in a separate run with a resolve hook) every
+ * Cold import of the built package (`dist/index.js`, and `require` of `dist/index.cjs`), each in
+ * a fresh `node` process with no loader: the time `await import()` takes, and (in a separate run with a resolve hook) every
  * module that import loaded, so SDK modules can be spotted.
  */
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const packageEntry = pathToFileURL(`${root}dist/index.js`).href;
+const packageRequireEntry = `${root}dist/index.cjs`;
 
 /** Module specifiers of the optional provider SDKs (and the peer's): none may load on import. */
 const sdkPattern = /node_modules\/(openai|@anthropic-ai|@google|@google-cloud|@aws-sdk|@smithy|ai|@ai-sdk)\//;
@@ -24,27 +25,61 @@ process.stdout.write(String(performance.now() - began));`;
   return Number(runNode(code));
 }
 
+/** Milliseconds of `require(target)` in a fresh process (how CommonJS users and our lazy loads pay). */
+function requireOnce(target: string): number {
+  const code = `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(packageEntry)});
+const began = performance.now(); require(${JSON.stringify(target)});
+process.stdout.write(String(performance.now() - began));`;
+  return Number(runNode(code));
+}
+
+/** Milliseconds of `step` (which may use `api`, the imported package) in a fresh process, after the import. */
+function stepAfterImportOnce(step: string): number {
+  const code = `const api = await import(${JSON.stringify(packageEntry)});
+const began = performance.now(); ${step}
+process.stdout.write(String(performance.now() - began));`;
+  return Number(runNode(code));
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Median of `runs` cold imports of the package, with every sample. */
-export function measurePackageImport(runs: number): { medianMs: number; samplesMs: number[] } {
-  const samplesMs = Array.from({ length: runs }, () => importOnce(packageEntry));
+/**
+ * Median of `runs` cold loads of the package, with every sample: `import()` of `dist/index.js`
+ * (`esm`, the default) or `require()` of `dist/index.cjs` (`cjs`).
+ */
+export function measurePackageImport(runs: number, format: 'esm' | 'cjs' = 'esm'): { medianMs: number; samplesMs: number[] } {
+  const load = format === 'esm' ? () => importOnce(packageEntry) : () => requireOnce(packageRequireEntry);
+  const samplesMs = Array.from({ length: runs }, load);
   return { medianMs: median(samplesMs), samplesMs };
 }
 
+const objectConfig = `{ active_provider: 'openai', providers: { openai: { api_key: 'sk-bench', fallback_models: ['gpt-4o-mini'] } } }`;
+
 /**
- * Where the import time goes: each runtime dependency alone, and our own code with every
- * dependency already loaded (median of `runs` each).
+ * Where the load time goes (median of `runs` each): the CommonJS build; each runtime dependency
+ * alone, required as the package loads it on first use; our own code with the Node built-ins it
+ * imports already loaded; and the costs moved out of the import: the first
+ * `new LLMOrchestrator(object config)` (loads zod, builds the schema) and the first catalogue
+ * price (loads `@pydantic/genai-prices`).
  */
 export function measureImportBreakdown(runs: number): Record<string, number> {
-  const dependencies = ['zod', 'yaml', '@pydantic/genai-prices'];
+  const sample = (measure: () => number) => median(Array.from({ length: runs }, measure));
   const result: Record<string, number> = {};
-  for (const dependency of dependencies) result[dependency] = median(Array.from({ length: runs }, () => importOnce(dependency)));
-  result['llm-orchestrator code (dependencies preloaded)'] = median(Array.from({ length: runs }, () => importOnce(packageEntry, dependencies)));
+  result['require() of dist/index.cjs'] = sample(() => requireOnce(packageRequireEntry));
+  for (const dependency of ['zod', 'yaml', '@pydantic/genai-prices']) result[`${dependency} alone (require)`] = sample(() => requireOnce(dependency));
+  const builtins = ['node:crypto', 'node:fs', 'node:fs/promises', 'node:module', 'node:path', 'node:url', 'node:util'];
+  result['llm-orchestrator code (Node built-ins preloaded)'] = sample(() => importOnce(packageEntry, builtins));
+  result['first new LLMOrchestrator(object config), after import'] = sample(() =>
+    stepAfterImportOnce(`new api.LLMOrchestrator(${objectConfig}, { logger: { warn() {} } });`),
+  );
+  result['first catalogue price, after import'] = sample(() =>
+    stepAfterImportOnce(`new api.PriceBook().price({ provider: 'openai', providerType: 'openai', model: 'gpt-4o-mini', usage: api.createUsage({ inputTokens: 10, outputTokens: 10 }) });`),
+  );
   return result;
 }
 

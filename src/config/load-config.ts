@@ -1,6 +1,6 @@
 import { ConfigurationError, type ConfigurationIssue } from '../errors/configuration-error.js';
 import type { ConfigInput } from './config-input.js';
-import { configSchema, createConfigSchema } from './config-schema.js';
+import { createConfigSchema } from './config-schema.js';
 import { describeZodIssue, toConfigurationIssues } from './format-zod-issues.js';
 import type { ConfigWarning, NormalizedConfig } from './normalized-config.js';
 import { normalizeConfig } from './normalize-config.js';
@@ -61,8 +61,7 @@ export function loadConfig(input: string | ConfigInput, options: LoadConfigOptio
   const raw = typeof input === 'string' ? readConfigFile(input) : input;
   const resolved = resolveEnv(raw, options.env ?? process.env);
   const customProviders = options.customProviders ?? [];
-  const schema = customProviders.length > 0 ? createConfigSchema({ customProviders }) : configSchema;
-  const result = schema.safeParse(resolved.value, { error: describeZodIssue });
+  const result = createConfigSchema({ customProviders }).safeParse(resolved.value, { error: describeZodIssue });
 
   // A path whose variable is unset already has its issue; the placeholder left there would only
   // add a second, confusing one.

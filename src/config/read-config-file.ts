@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigurationError, type ConfigurationIssue } from '../errors/configuration-error.js';
+import { lazyRequire } from '../internal/lazy-require.js';
+
+/** yaml is loaded only when a config comes as a file: an object config never needs it. */
+const loadYaml = lazyRequire<typeof import('yaml')>('yaml');
 
 const readFailures: Record<string, string> = {
   ENOENT: 'no such file',
@@ -37,6 +40,7 @@ function describeSyntaxError(message: string, text: string, offset: number): str
  */
 export function readConfigFile(filePath: string): unknown {
   const text = readText(filePath);
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {

@@ -1,4 +1,11 @@
-import { calcPrice, findProvider, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import type { calcPrice, ModelPrice, Provider } from '@pydantic/genai-prices';
+import { lazyRequire } from '../internal/lazy-require.js';
+
+/**
+ * The `@pydantic/genai-prices` catalogue, loaded on the first price lookup (it costs tens of
+ * milliseconds: a program that never prices anything does not pay for it).
+ */
+export const loadCatalogue = lazyRequire<typeof import('@pydantic/genai-prices')>('@pydantic/genai-prices');
 
 /** A catalogue model found once, ready to price without searching the catalogue again. */
 export interface CatalogueModel {
@@ -31,6 +38,7 @@ const catalogueIdByType: Readonly<Record<string, string>> = {
 export function catalogueProviderId(providerName: string, providerType: string): string | undefined {
   const mapped = catalogueIdByType[providerType];
   if (mapped !== undefined && providerType !== 'openai') return mapped;
+  const { findProvider } = loadCatalogue();
   const byName = findProvider({ providerId: providerName });
   if (byName) return byName.id;
   return mapped ?? findProvider({ providerId: providerType })?.id;
@@ -42,7 +50,7 @@ export function findCatalogueModel(providerName: string, providerType: string, m
   if (providerId === undefined) return undefined;
   let found: ReturnType<typeof calcPrice>;
   try {
-    found = calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId });
+    found = loadCatalogue().calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId });
   } catch {
     return undefined;
   }

@@ -1,8 +1,7 @@
-import { calcPrice } from '@pydantic/genai-prices';
 import type { ModelPriceOverride, PricingOverrides } from '../config/normalized-config.js';
 import type { Usage } from '../spec/usage.js';
 import { CATALOGUE_PRICE_SOURCE, OVERRIDE_PRICE_SOURCE } from './catalogue-version.js';
-import { findCatalogueModel, type CatalogueModel } from './find-catalogue-model.js';
+import { findCatalogueModel, loadCatalogue, type CatalogueModel } from './find-catalogue-model.js';
 import { priceWithOverride } from './price-with-override.js';
 import { roundUsd } from './round-usd.js';
 
@@ -92,7 +91,7 @@ export class PriceBook {
 
 function priceFromCatalogue(catalogue: CatalogueModel, model: string, usage: Usage, timestamp?: Date): number | undefined {
   try {
-    const result = calcPrice(
+    const result = loadCatalogue().calcPrice(
       {
         // The catalogue wants all input here, its cached parts included; an adapter that forgot
         // to add cache reads back in must not make the catalogue reject the usage.
