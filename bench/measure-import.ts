@@ -61,8 +61,7 @@ export function measurePackageImport(runs: number, format: 'esm' | 'cjs' = 'esm'
 const objectConfig = `{ active_provider: 'openai', providers: { openai: { api_key: 'sk-bench', fallback_models: ['gpt-4o-mini'] } } }`;
 
 /**
- * Where the load time goes (median of `runs` each): the CommonJS build; each runtime dependency
- * alone, required as the package loads it on first use; our own code with the Node built-ins it
+ * Where the load time goes (median of `runs` each): each runtime dependency alone, required as the package loads it on first use; our own code with the Node built-ins it
  * imports already loaded; and the costs moved out of the import: the first
  * `new LLMOrchestrator(object config)` (loads zod, builds the schema) and the first catalogue
  * price (loads `@pydantic/genai-prices`).
@@ -70,7 +69,6 @@ const objectConfig = `{ active_provider: 'openai', providers: { openai: { api_ke
 export function measureImportBreakdown(runs: number): Record<string, number> {
   const sample = (measure: () => number) => median(Array.from({ length: runs }, measure));
   const result: Record<string, number> = {};
-  result['require() of dist/index.cjs'] = sample(() => requireOnce(packageRequireEntry));
   for (const dependency of ['zod', 'yaml', '@pydantic/genai-prices']) result[`${dependency} alone (require)`] = sample(() => requireOnce(dependency));
   const builtins = ['node:crypto', 'node:fs', 'node:fs/promises', 'node:module', 'node:path', 'node:url', 'node:util'];
   result['llm-orchestrator code (Node built-ins preloaded)'] = sample(() => importOnce(packageEntry, builtins));
