@@ -51,8 +51,18 @@ export class ModelLifecycle {
     for (const entry of configuredEntries) this.#configured.set(key(entry.provider, entry.model), entry);
   }
 
-  /** The entry for a provider entry's model, if any. */
+  /**
+   * The entry for a provider entry's model, if any. A Bedrock inference-profile id
+   * (`us.anthropic.claude-...`) without an entry of its own takes its base model's entry: the
+   * profile only routes to that model, and stops answering when it retires.
+   */
   find(provider: string, model: string): LifecycleEntry | undefined {
+    const entry = this.#find(provider, model);
+    if (entry || this.providerType(provider) !== 'bedrock' || !bedrockProfilePrefix.test(model)) return entry;
+    return this.#find(provider, model.replace(bedrockProfilePrefix, ''));
+  }
+
+  #find(provider: string, model: string): LifecycleEntry | undefined {
     const type = this.providerType(provider);
     return (
       this.#configured.get(key(provider, model)) ??
@@ -61,6 +71,9 @@ export class ModelLifecycle {
     );
   }
 }
+
+/** Bedrock's cross-region inference-profile prefixes (as `BedrockProvider.isInferenceProfileId` reads them). */
+const bedrockProfilePrefix = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
 
 function key(provider: string, model: string): string {
   return `${provider}\u0000${model}`;

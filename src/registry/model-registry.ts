@@ -1,6 +1,8 @@
 import type { LifecycleEntry } from '../config/normalized-config.js';
+import type { ProviderModelListing } from '../spec/provider-model-listing.js';
 import { lifecycleStatus } from './model-lifecycle.js';
 import type { ModelInfo } from './model-info.js';
+import { readListedLifecycle } from './read-listed-lifecycle.js';
 import type { RegistrySnapshot, StoredModel } from './registry-snapshot.js';
 
 /** How long a `not_found` answer keeps a model out of the chain: one hour. */
@@ -26,6 +28,11 @@ export interface RefreshResult {
   added: string[];
   /** Ids seen before and missing now, marked deprecated. */
   deprecated: string[];
+  /**
+   * Ids the provider's listing calls legacy and did not before (still listed and served, so
+   * not in `deprecated`): shown as deprecated from now on.
+   */
+  legacy: string[];
   error?: unknown;
 }
 
@@ -33,8 +40,12 @@ export interface RefreshResult {
 export interface ModelRegistryOptions {
   /** The provider entry names a refresh without argument covers. */
   providers: () => string[];
-  /** Base model ids a provider serves now. */
-  listModels: (provider: string) => Promise<string[]>;
+  /**
+   * The models a provider serves now: plain ids, or listings that also say what the provider's
+   * list says of their lifecycle (see `listProviderModels`, which uses the adapter's optional
+   * `listModelDetails()`).
+   */
+  listModels: (provider: string) => Promise<ReadonlyArray<string | ProviderModelListing>>;
   /**
    * The announced lifecycle of a provider entry's model.
    * @default () => undefined
@@ -54,6 +65,22 @@ export interface ModelRegistryOptions {
  * deprecated, never removed. Reads (`list`, `get`, `isDeprecated`) are synchronous over the
  * cache and merge the lifecycle data (`deprecatedAt`, `retiresAt`, `replacement`); `refresh`
  * is the only call that reaches the providers, and only when asked.
+ *
+ * A model is deprecated when any of three sources says so; each is kept apart and lifted on
+ * its own, and a read merges them in this order:
+ * 1. The registry's own marks: a refresh that no longer lists the model (lifted when a refresh
+ *    lists it again) or a `not_found` answer (lifted when it answers, or after
+ *    {@link NOT_FOUND_MARK_TTL_MS}). Their reason and time win.
+ * 2. The provider's listing (Bedrock's `modelLifecycle`): a model listed as legacy is still
+ *    served but shown as deprecated with the listing's reason, legacy date and end-of-life
+ *    date. The latest successful refresh decides: a refresh that lists it as active again (or
+ *    says nothing) lifts this source, and only this one.
+ * 3. The lifecycle data (shipped or `models.lifecycle`): an announced deprecation or
+ *    retirement holds whatever the listing says; its `deprecatedAt`, `retiresAt` and
+ *    `replacement` take the place of the listing's dates.
+ * Only the lifecycle data makes the fallback chain skip a retired model (`models.on_retired`):
+ * a listing's end-of-life date is shown and warned about, not acted on, since Bedrock's
+ * end-of-life can differ by how a model is used (on demand or provisioned).
  */
 export class ModelRegistry {
   readonly #models = new Map<string, Map<string, StoredModel>>();
@@ -167,7 +194,16 @@ export class ModelRegistry {
   }
 
   #view(provider: string, model: string, stored: StoredModel | undefined): ModelInfo {
-    const { markedBy: _markedBy, ...info }: StoredModel = stored ? { ...stored } : { id: model, provider, deprecated: false };
+    const { markedBy: _markedBy, listedLegacy, ...info }: StoredModel = stored ? { ...stored } : { id: model, provider, deprecated: false };
+    if (listedLegacy) {
+      if (listedLegacy.retiresAt !== undefined) info.retiresAt = listedLegacy.retiresAt;
+      // A mark of the registry's own (unlisted, not_found) says more: it keeps its reason.
+      if (!info.deprecated) {
+        info.deprecated = true;
+        info.deprecatedAt = listedLegacy.since;
+        info.deprecationReason = listedLegacy.reason;
+      }
+    }
     const entry = this.#options.lifecycle?.(provider, model);
     if (!entry) return info;
     const status = lifecycleStatus(entry, this.#options.now?.() ?? new Date());
@@ -205,24 +241,29 @@ export class ModelRegistry {
   }
 
   async #refreshOne(provider: string): Promise<RefreshResult> {
-    let ids: string[];
+    const listings = new Map<string, ProviderModelListing>();
     try {
-      ids = await this.#options.listModels(provider);
+      for (const item of await this.#options.listModels(provider)) {
+        const listing = typeof item === 'string' ? { id: item } : item;
+        if (!listings.has(listing.id)) listings.set(listing.id, listing);
+      }
     } catch (error) {
-      return { provider, ok: false, added: [], deprecated: [], error };
+      return { provider, ok: false, added: [], deprecated: [], legacy: [], error };
     }
     this.#listed.add(provider);
     const now = this.#now();
     const known = this.#models.get(provider) ?? new Map<string, StoredModel>();
     this.#models.set(provider, known);
-    const listed = new Set(ids);
+    const listed = new Set(listings.keys());
     const added: string[] = [];
     const deprecated: string[] = [];
-    for (const id of listed) {
-      const info = known.get(id);
+    const legacy: string[] = [];
+    for (const [id, listing] of listings) {
+      let info = known.get(id);
       if (!info) {
         added.push(id);
-        known.set(id, { id, provider, deprecated: false, lastSeenAt: now });
+        info = { id, provider, deprecated: false, lastSeenAt: now };
+        known.set(id, info);
       } else {
         if (info.lastSeenAt === undefined) added.push(id);
         info.lastSeenAt = now;
@@ -234,6 +275,7 @@ export class ModelRegistry {
           delete info.markedBy;
         }
       }
+      if (readListedLifecycle(info, listing, now)) legacy.push(id);
     }
     for (const info of known.values()) {
       if (!listed.has(info.id) && !info.deprecated && info.lastSeenAt !== undefined) {
@@ -244,7 +286,7 @@ export class ModelRegistry {
         deprecated.push(info.id);
       }
     }
-    return { provider, ok: true, added, deprecated };
+    return { provider, ok: true, added, deprecated, legacy };
   }
 
   #changed(): void {

@@ -1,3 +1,4 @@
+import type { ProviderModelListing } from './provider-model-listing.js';
 import type { ProviderRequest } from './provider-request.js';
 import type { ProviderResult } from './provider-result.js';
 import type { ProviderStreamEvent } from './provider-stream-event.js';
@@ -19,6 +20,13 @@ export interface BaseLLMProvider {
   doStream(request: ProviderRequest): AsyncIterable<ProviderStreamEvent>;
   /** Base model ids the provider serves now (fine-tuned models left out). */
   listModels(): Promise<string[]>;
+  /**
+   * Optional: the same models as {@link listModels}, each with what the provider's listing says
+   * of its lifecycle (Bedrock: `modelLifecycle.status` ACTIVE or LEGACY). When an adapter has
+   * it, the model registry calls it instead of `listModels()` and shows a `legacy` model as
+   * deprecated with the listing's reason; an adapter without it keeps working as before.
+   */
+  listModelDetails?(): Promise<ProviderModelListing[]>;
   /** Whether `model` answers a minimal request. */
   validateModel(model: string): Promise<boolean>;
 }

@@ -4,11 +4,12 @@ import { ConfigurationError } from '../../errors/configuration-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
+import type { ProviderModelListing } from '../../spec/provider-model-listing.js';
 import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
 import type { ProviderStreamEvent } from '../../spec/provider-stream-event.js';
 import type { BedrockCredentials, BedrockProviderOptions } from './bedrock-provider-options.js';
-import { listBedrockTextModels } from './list-bedrock-text-models.js';
+import { listBedrockTextModelDetails } from './list-bedrock-text-models.js';
 import { loadBedrockControlSdk, loadBedrockRuntimeSdk, loadNodeHttpHandlerSdk } from './load-bedrock-sdk.js';
 import { mapBedrockError } from './map-bedrock-error.js';
 import { mapBedrockFinishReason } from './map-bedrock-finish-reason.js';
@@ -97,12 +98,22 @@ export class BedrockProvider implements BaseLLMProvider {
     }
   }
 
+  /** Base model ids Converse can call (one `ListFoundationModels` request, not paginated). */
   async listModels(): Promise<string[]> {
+    return (await this.listModelDetails()).map((listing) => listing.id);
+  }
+
+  /**
+   * The models of {@link listModels} with their `modelLifecycle`: a LEGACY one (still served,
+   * retirement announced) comes with `lifecycle: 'legacy'`, the reason `Bedrock lists it as
+   * LEGACY` and the legacy and end-of-life dates when Bedrock sends them.
+   */
+  async listModelDetails(): Promise<ProviderModelListing[]> {
     const context = this.#errorContext('*');
     try {
       const [client, sdk] = await Promise.all([this.#getControlClient(), loadBedrockControlSdk(this.name)]);
       const response = await client.send(new sdk.ListFoundationModelsCommand({}));
-      return listBedrockTextModels(response.modelSummaries ?? []);
+      return listBedrockTextModelDetails(response.modelSummaries ?? []);
     } catch (error) {
       if (ConfigurationError.isInstance(error)) throw error;
       throw mapBedrockError(error, context);
