@@ -18,9 +18,9 @@ const reportStart = new Date(reportEnd.getTime() - 7 * DAY_MS);
 
 const models = [
   { provider: 'openai', providerType: 'openai', model: 'gpt-4o-mini' },
-  { provider: 'openai', providerType: 'openai', model: 'gpt-4.1-nano' },
+  { provider: 'openai', providerType: 'openai', model: 'gpt-4.1-mini' },
   { provider: 'anthropic', providerType: 'anthropic', model: 'claude-sonnet-4-5-20250929' },
-  { provider: 'anthropic', providerType: 'anthropic', model: 'claude-3-5-haiku-latest' },
+  { provider: 'anthropic', providerType: 'anthropic', model: 'claude-haiku-4-5' },
   { provider: 'gemini', providerType: 'gemini', model: 'gemini-2.5-flash' },
   { provider: 'local', providerType: 'openai', model: 'in-house-7b' },
 ] as const;

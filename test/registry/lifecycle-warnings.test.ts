@@ -44,20 +44,20 @@ describe('lifecycle warnings at construction', () => {
   });
 
   it('applies the shipped lifecycle data by provider type', async () => {
-    const claude = new ScriptedProvider('claude', { 'claude-3-5-haiku-20241022': [answer('hi')] });
+    const claude = new ScriptedProvider('claude', { 'claude-haiku-4-5-20251001': [answer('hi')] });
     const warnings: string[] = [];
     const orch = new LLMOrchestrator(
       {
         active_provider: 'claude',
-        providers: { claude: { type: 'anthropic', api_key: 'k', fallback_models: ['claude-3-opus-20240229', 'claude-3-5-haiku-20241022'] } },
+        providers: { claude: { type: 'anthropic', api_key: 'k', fallback_models: ['claude-3-opus-20240229', 'claude-haiku-4-5-20251001'] } },
       },
       { providers: { claude }, logger: { warn: (message) => warnings.push(message) } },
     );
     await Promise.resolve();
     // claude-3-opus-20240229 retired on 2026-01-05 (Anthropic's deprecations page): skipped by default.
     expect(orch.registry.get('claude', 'claude-3-opus-20240229')).toMatchObject({ deprecated: true, deprecatedAt: '2025-06-30', retiresAt: '2026-01-05' });
-    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'claude-3-5-haiku-20241022' });
-    expect(claude.calls.map((call) => call.model)).toEqual(['claude-3-5-haiku-20241022']);
+    await expect(orch.send({ messages })).resolves.toMatchObject({ model: 'claude-haiku-4-5-20251001' });
+    expect(claude.calls.map((call) => call.model)).toEqual(['claude-haiku-4-5-20251001']);
     expect(warnings.filter((message) => message.includes('claude-3-opus-20240229'))).toEqual([expect.stringContaining('retired on 2026-01-05')]);
   });
 });
