@@ -197,42 +197,6 @@ export function createConfigSchema(options: ConfigSchemaOptions = {}): ConfigSch
   return defaultConfigSchema;
 }
 
-/**
- * A stand-in for a schema that builds it on first touch, so the named schema exports below
- * cost nothing (and load no zod) until something reads them.
- */
-function builtOnFirstUse<T extends object>(build: () => T): T {
-  return new Proxy({} as T, {
-    get: (_target, key) => Reflect.get(build(), key),
-    has: (_target, key) => Reflect.has(build(), key),
-    ownKeys: () => Reflect.ownKeys(build()),
-    getOwnPropertyDescriptor: (_target, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(build(), key);
-      return descriptor && { ...descriptor, configurable: true };
-    },
-    getPrototypeOf: () => Reflect.getPrototypeOf(build()),
-  });
-}
-
-/** The schema for configs without user-supplied adapters (built on first use). */
-export const configSchema: ConfigSchema = builtOnFirstUse(() => createConfigSchema());
-/** One entry under `providers`; the per-type rules live in {@link createConfigRefinement}. */
-export const providerEntrySchema: ConfigSchemaParts['providerEntrySchema'] = builtOnFirstUse(() => configSchemaParts().providerEntrySchema);
-/** `retry`. */
-export const retrySchema: ConfigSchemaParts['retrySchema'] = builtOnFirstUse(() => configSchemaParts().retrySchema);
-/** `timeouts`: stream deadlines per attempt (0 or absent: no limit). */
-export const timeoutsSchema: ConfigSchemaParts['timeoutsSchema'] = builtOnFirstUse(() => configSchemaParts().timeoutsSchema);
-/** `circuit_breaker`: cool-downs per (provider, model). */
-export const circuitBreakerSchema: ConfigSchemaParts['circuitBreakerSchema'] = builtOnFirstUse(() => configSchemaParts().circuitBreakerSchema);
-/** One price override, per 1M tokens. */
-export const modelPriceSchema: ConfigSchemaParts['modelPriceSchema'] = builtOnFirstUse(() => configSchemaParts().modelPriceSchema);
-/** `cost_tracking`. */
-export const costTrackingSchema: ConfigSchemaParts['costTrackingSchema'] = builtOnFirstUse(() => configSchemaParts().costTrackingSchema);
-/** One entry of `models.lifecycle`: a provider's announced deprecation or retirement. */
-export const lifecycleEntrySchema: ConfigSchemaParts['lifecycleEntrySchema'] = builtOnFirstUse(() => configSchemaParts().lifecycleEntrySchema);
-/** `models`: lifecycle data, what to do with retired models, and the registry's cache file. */
-export const modelsSchema: ConfigSchemaParts['modelsSchema'] = builtOnFirstUse(() => configSchemaParts().modelsSchema);
-
 /** The parsed config: defaults applied, keys still as in the file. */
 export type ParsedConfig = z.output<ConfigSchema>;
 

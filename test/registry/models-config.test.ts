@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lifecycleEntrySchema, modelsSchema } from '../../src/config/config-schema.js';
+import { configSchemaParts } from '../../src/config/config-schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ConfigurationError } from '../../src/errors/configuration-error.js';
 import { BedrockProvider } from '../../src/providers/bedrock/bedrock-provider.js';
 import { lifecycleStatus, ModelLifecycle, shippedLifecycle } from '../../src/registry/model-lifecycle.js';
 import shipped from '../../src/registry/model-lifecycle.json' with { type: 'json' };
+
+const { lifecycleEntrySchema, modelsSchema } = configSchemaParts();
 
 const examplePath = join(import.meta.dirname, '..', '..', 'config.example.yaml');
 const exampleEnv = { OPENAI_API_KEY: 'a', TOGETHER_API_KEY: 'b', ANTHROPIC_API_KEY: 'c', GEMINI_API_KEY: 'd', AWS_ACCESS_KEY_ID: 'e', AWS_SECRET_ACCESS_KEY: 'f' };
