@@ -6,7 +6,7 @@ import { StreamInterruptedError } from '../../src/errors/stream-interrupted-erro
 import type { ConfigInput } from '../../src/config/config-input.js';
 import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
 import type { ChatRequest } from '../../src/spec/chat-request.js';
-import { faultModels, faultProviderEntry } from './fault-adapters.js';
+import { faultModels, faultOrchestratorOptions, faultProviderEntry } from './fault-adapters.js';
 import { eventsBeforeText, faultProviders, recordedStreamText, startFaultServer, type Fault, type FaultProvider, type FaultServer } from './fault-server.js';
 
 /** The deadline of every test here: small, so the file stays fast; real timers. */
@@ -28,7 +28,7 @@ function orchestratorFor(provider: FaultProvider, server: FaultServer, timeouts:
       circuit_breaker: { enabled: false },
       timeouts,
     } satisfies ConfigInput,
-    { logger: { warn: () => {} }, sessionId: `deadlines-${provider}` },
+    { ...faultOrchestratorOptions, logger: { warn: () => {} }, sessionId: `deadlines-${provider}` },
   );
 }
 
@@ -66,6 +66,18 @@ describe('deadlines against a slow or stalled server (real timers)', () => {
 
   beforeAll(async () => {
     server = await startFaultServer();
+    // Loads, before any deadline is timed, what a first call loads: every SDK (each adapter
+    // imports its own on first use, some in 200 ms or more on a busy machine) and the price
+    // catalogue (required synchronously by the first priced record, which blocks the timers).
+    // Else a first call could overrun its deadline, or end before its request was served.
+    for (const provider of faultProviders) {
+      const orch = orchestratorFor(provider, server);
+      try {
+        await orch.send({ messages });
+      } finally {
+        await orch.close();
+      }
+    }
   });
   afterAll(async () => {
     await server.close();
@@ -168,7 +180,7 @@ describe('deadlines against a slow or stalled server (real timers)', () => {
           // The idle clock starts at the first event, so the deadline is first_chunk's when no event came.
           timeouts: { first_chunk_timeout_ms: DEADLINE_MS, idle_timeout_ms: DEADLINE_MS },
         } satisfies ConfigInput,
-        { logger: { warn: () => {} }, sessionId: `deadlines-${provider}` },
+        { ...faultOrchestratorOptions, logger: { warn: () => {} }, sessionId: `deadlines-${provider}` },
       );
       try {
         const stream = orch.stream({ messages });

@@ -5,7 +5,7 @@ import { ProviderError } from '../../src/errors/provider-error.js';
 import { StreamInterruptedError } from '../../src/errors/stream-interrupted-error.js';
 import type { ConfigInput } from '../../src/config/config-input.js';
 import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
-import { collectEvents, createFaultAdapter, faultModels, faultProviderEntry } from './fault-adapters.js';
+import { collectEvents, createFaultAdapter, faultModels, faultOrchestratorOptions, faultProviderEntry } from './fault-adapters.js';
 import { eventsBeforeText, faultProviders, recordedStreamText, startFaultServer, type Fault, type FaultProvider, type FaultServer } from './fault-server.js';
 
 /** Each provider's second model: the fallback target of the orchestrator rows. */
@@ -14,6 +14,7 @@ const backupModels: Record<FaultProvider, string> = {
   anthropic: 'claude-haiku-4-5',
   gemini: 'gemini-2.5-pro',
   bedrock: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+  vertex: 'gemini-2.5-pro',
 };
 
 const messages = [{ role: 'user' as const, content: 'How many r in strawberry?' }];
@@ -48,8 +49,9 @@ const statusRows: StatusRow[] = [
     kind: 'rate_limit',
     decision: 'falls-back',
     status: () => 429,
-    // Gemini carries its retry delay in the body's RetryInfo (the recorded per-minute 429: 34.4 s).
-    retryAfterMs: (provider) => (provider === 'gemini' ? 34_400 : 2000),
+    // Gemini carries its retry delay in the body's RetryInfo (the recorded per-minute 429: 34.4 s);
+    // Vertex's shared-capacity 429 carries none, and Google's SDKs read no retry-after header.
+    retryAfterMs: (provider) => (provider === 'gemini' ? 34_400 : provider === 'vertex' ? undefined : 2000),
   },
   {
     name: 'quota exhausted',
@@ -69,7 +71,7 @@ interface StreamRow {
   name: string;
   fault: (provider: FaultProvider) => Fault;
   /** Kind of the adapter's error; `undefined`: the adapter ends without error and without `finish`. */
-  kind: ErrorKind | readonly ErrorKind[] | undefined;
+  kind: ErrorKind | readonly ErrorKind[] | ((provider: FaultProvider) => readonly ErrorKind[]) | undefined;
   /** Before the first text: invisible fallback; after it: StreamInterruptedError. */
   afterText: boolean;
 }
@@ -77,8 +79,12 @@ interface StreamRow {
 const before = (provider: FaultProvider) => eventsBeforeText(provider);
 const after = (provider: FaultProvider) => eventsBeforeText(provider) + 1;
 
-// A malformed line is `unknown` for some SDKs and `network` for others (see the report); both move on.
-const malformedKinds: readonly ErrorKind[] = ['unknown', 'network'];
+// A malformed line is `unknown` for some SDKs and `network` for others (see the report); both move
+// on. Vertex's @google/genai throws the raw SyntaxError: after a stream's first event,
+// map-vertex-error.ts reads it as a malformed event (`network`); before it or for a whole JSON
+// body, as a non-JSON answer from a proxy (`server`). All of them move on.
+const malformedKinds = (provider: FaultProvider): readonly ErrorKind[] => (provider === 'vertex' ? ['network', 'server'] : ['unknown', 'network']);
+const malformedBodyKinds = (provider: FaultProvider): readonly ErrorKind[] => (provider === 'vertex' ? ['server'] : ['unknown', 'network']);
 
 const streamRows: StreamRow[] = [
   { name: 'reset after the head, before text', fault: (provider) => ({ type: 'reset', afterEvents: before(provider) }), kind: 'network', afterText: false },
@@ -91,6 +97,12 @@ const streamRows: StreamRow[] = [
 ];
 
 function kindOf(row: StatusRow, provider: FaultProvider): ErrorKind {
+  return typeof row.kind === 'function' ? row.kind(provider) : row.kind;
+}
+
+/** The kinds a stream row allows for `provider` (`network` for a row whose adapter ends without error). */
+function streamKindsOf(row: StreamRow, provider: FaultProvider): ErrorKind | readonly ErrorKind[] {
+  if (row.kind === undefined) return 'network';
   return typeof row.kind === 'function' ? row.kind(provider) : row.kind;
 }
 
@@ -119,7 +131,7 @@ function orchestratorFor(provider: FaultProvider, server: FaultServer): LLMOrche
       circuit_breaker: { enabled: false },
       cost_tracking: { pricing: { [provider]: { [faultModels[provider]]: { input: 1, output: 2 }, [backupModels[provider]]: { input: 1, output: 2 } } } },
     } satisfies ConfigInput,
-    { logger: { warn: () => {} }, sessionId: `matrix-${provider}` },
+    { ...faultOrchestratorOptions, logger: { warn: () => {} }, sessionId: `matrix-${provider}` },
   );
 }
 
@@ -176,7 +188,7 @@ describe('fault matrix', () => {
       faultFirstModel(provider, row.fault(provider));
       const streamed = await collectEvents(createFaultAdapter(provider, server).doStream(request()));
       if (row.kind === undefined) expect(streamed.error).toBeUndefined();
-      else expectKind(streamed.error, row.kind);
+      else expectKind(streamed.error, streamKindsOf(row, provider));
       expect(streamed.finished).toBe(false);
       if (row.afterText) {
         expect(streamed.text.length).toBeGreaterThan(0);
@@ -186,7 +198,7 @@ describe('fault matrix', () => {
 
     it('a malformed JSON body fails send with a kind that moves on', async () => {
       faultFirstModel(provider, { type: 'malformed', afterEvents: 0 });
-      expectKind(await failureOf(createFaultAdapter(provider, server).doSend(request())), malformedKinds);
+      expectKind(await failureOf(createFaultAdapter(provider, server).doSend(request())), malformedBodyKinds(provider));
     });
   });
 
@@ -255,7 +267,7 @@ describe('fault matrix', () => {
           expect(interrupted.partialText).toBe(text);
           expect(text.length).toBeGreaterThan(0);
           expect(recordedStreamText[provider].startsWith(text)).toBe(true);
-          expectKind(interrupted.cause, row.kind ?? 'network');
+          expectKind(interrupted.cause, streamKindsOf(row, provider));
           await expect(stream.response).rejects.toBe(error);
           expect(served(provider, backup)).toBe(0);
           expect(orch.tracker.records().map((record) => record.status)).toEqual(['interrupted']);
@@ -264,7 +276,7 @@ describe('fault matrix', () => {
           expect(text).toBe(recordedStreamText[provider]);
           const done = await stream.response;
           expect(done.model).toBe(backup);
-          expectKind(done.attempts[0]?.error, row.kind ?? 'network');
+          expectKind(done.attempts[0]?.error, streamKindsOf(row, provider));
           expect(orch.tracker.records().map((record) => record.status)).toEqual(['error', 'ok']);
         }
         expect(orch.tracker.records()).toHaveLength(server.totalServed());
@@ -292,7 +304,7 @@ describe('fault matrix', () => {
           retry: { max_attempts: 2, initial_delay_ms: 1, max_delay_ms: 2 },
           circuit_breaker: { enabled: false },
         } satisfies ConfigInput,
-        { logger: { warn: () => {} }, sessionId: `cross-${provider}` },
+        { ...faultOrchestratorOptions, logger: { warn: () => {} }, sessionId: `cross-${provider}` },
       );
       try {
         const response = await orch.send({ messages });
@@ -325,7 +337,7 @@ describe('fault matrix', () => {
           retry: { max_attempts: 2, initial_delay_ms: 1, max_delay_ms: 2 },
           circuit_breaker: { enabled: false },
         } satisfies ConfigInput,
-        { logger: { warn: () => {} }, sessionId: `cross-${provider}` },
+        { ...faultOrchestratorOptions, logger: { warn: () => {} }, sessionId: `cross-${provider}` },
       );
       try {
         const stream = orch.stream({ messages });

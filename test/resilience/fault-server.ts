@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { encodeEventStreamFrame, readRecordedBedrockEvents, recordedBedrockChunksPath } from '../providers/bedrock/encode-event-stream.js';
 import { readRecorded, recordedLines } from '../setup/recorded-fixtures.js';
 
-/** The wire formats the fault server speaks. */
-export type FaultProvider = 'openai' | 'anthropic' | 'gemini' | 'bedrock';
+/**
+ * The wire formats the fault server speaks. Vertex speaks Gemini's (generateContent /
+ * streamGenerateContent?alt=sse, Google's error bodies) on its own path:
+ * `/{v1|v1beta1}/projects/{project}/locations/{location}/publishers/google/models/{model}:...`.
+ */
+export type FaultProvider = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'vertex';
 
 /** Every wire format, in a stable order (for table-driven tests). */
-export const faultProviders: readonly FaultProvider[] = ['openai', 'anthropic', 'gemini', 'bedrock'];
+export const faultProviders: readonly FaultProvider[] = ['openai', 'anthropic', 'gemini', 'bedrock', 'vertex'];
 
 /**
  * What the server does with one request. Every fault may first wait `delayMs` before the first
@@ -19,8 +23,10 @@ export type Fault =
   /**
    * An HTTP error status with the provider's real error body; `retryAfterSeconds` adds
    * `retry-after`; `quota` sends the provider's quota-exhausted body instead (OpenAI
-   * `insufficient_quota`, Anthropic's credit balance, Gemini's daily `QuotaFailure`, Bedrock's
-   * `ServiceQuotaExceededException`). A Gemini 429 is the recorded per-minute `RESOURCE_EXHAUSTED`.
+   * `insufficient_quota`, Anthropic's credit balance, Gemini's and Vertex's daily `QuotaFailure`,
+   * Bedrock's `ServiceQuotaExceededException`). A Gemini 429 is the recorded per-minute
+   * `RESOURCE_EXHAUSTED` (with `RetryInfo`); a Vertex 429 is Vertex's bare shared-capacity
+   * "Resource exhausted, please try again later" (no retry delay anywhere).
    */
   | { type: 'status'; status: number; retryAfterSeconds?: number; quota?: boolean; delayMs?: number }
   /**
@@ -47,6 +53,8 @@ export interface FaultRequest {
   stream: boolean;
   /** 1 for the first request to this (provider, model), 2 for the next... */
   index: number;
+  /** The request body as received. */
+  body: string;
 }
 
 /** Decides each request's fault. */
@@ -66,6 +74,11 @@ export interface FaultServer {
   totalServed(): number;
   /** Faults applied, by fault type (`ok` included; a stream-only fault on a JSON request counts as `ok`). */
   faultCounts: Map<string, number>;
+  /**
+   * Connections the client closed before the head of any request came on them (an attempt
+   * cancelled while connecting or sending): requests that never reached the server.
+   */
+  abandonedConnections(): number;
   /** Forgets the counts. */
   resetCounts(): void;
   /** Ends every connection and stops listening. */
@@ -84,6 +97,17 @@ const anthropicChunks = recordedLines('anthropic-text.chunks.txt');
 const geminiChunks = recordedLines('google-text.chunks.txt');
 const bedrockEvents = readRecordedBedrockEvents(recordedBedrockChunksPath);
 
+/** The recorded Gemini stream as wire events: Vertex streams exactly the same (the recording is Gemini 3 Pro's). */
+const googleStream: WireEvent[] = geminiChunks.map((line) => {
+  const parsed = JSON.parse(line) as { candidates?: { content?: { parts?: { text?: string }[] }; finishReason?: string }[] };
+  const candidate = parsed.candidates?.[0];
+  return {
+    bytes: Buffer.from(`data: ${line}\r\n\r\n`),
+    hasText: Boolean(candidate?.content?.parts?.some((part) => part.text)),
+    terminal: candidate?.finishReason !== undefined,
+  };
+});
+
 /** The recorded stream of each provider as wire events. */
 const streams: Record<FaultProvider, WireEvent[]> = {
   openai: [
@@ -97,20 +121,13 @@ const streams: Record<FaultProvider, WireEvent[]> = {
     const parsed = JSON.parse(line) as { type: string; delta?: { text?: string } };
     return { bytes: Buffer.from(`event: ${parsed.type}\ndata: ${line}\n\n`), hasText: Boolean(parsed.delta?.text), terminal: parsed.type === 'message_stop' };
   }),
-  gemini: geminiChunks.map((line) => {
-    const parsed = JSON.parse(line) as { candidates?: { content?: { parts?: { text?: string }[] }; finishReason?: string }[] };
-    const candidate = parsed.candidates?.[0];
-    return {
-      bytes: Buffer.from(`data: ${line}\r\n\r\n`),
-      hasText: Boolean(candidate?.content?.parts?.some((part) => part.text)),
-      terminal: candidate?.finishReason !== undefined,
-    };
-  }),
+  gemini: googleStream,
   bedrock: bedrockEvents.map((event) => ({
     bytes: encodeEventStreamFrame(event),
     hasText: Boolean((event.payload as { delta?: { text?: string } }).delta?.text),
     terminal: event.type === 'messageStop',
   })),
+  vertex: googleStream,
 };
 
 /** How many events of `provider`'s recorded stream come before its first text (an `afterEvents` that is still "before text"). */
@@ -118,14 +135,17 @@ export function eventsBeforeText(provider: FaultProvider): number {
   return streams[provider].findIndex((event) => event.hasText);
 }
 
+const googleStreamText = geminiChunks
+  .map((line) => ((JSON.parse(line) as { candidates?: { content?: { parts?: { text?: string; thought?: boolean }[] } }[] }).candidates?.[0]?.content?.parts ?? []).map((part) => part.text ?? '').join(''))
+  .join('');
+
 /** The recorded streamed text of `provider`. */
 export const recordedStreamText: Record<FaultProvider, string> = {
   openai: openAIChunks.map((line) => (JSON.parse(line) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '').join(''),
   anthropic: anthropicChunks.map((line) => (JSON.parse(line) as { delta?: { text?: string } }).delta?.text ?? '').join(''),
-  gemini: geminiChunks
-    .map((line) => ((JSON.parse(line) as { candidates?: { content?: { parts?: { text?: string; thought?: boolean }[] } }[] }).candidates?.[0]?.content?.parts ?? []).map((part) => part.text ?? '').join(''))
-    .join(''),
+  gemini: googleStreamText,
   bedrock: bedrockEvents.map((event) => (event.payload as { delta?: { text?: string } }).delta?.text ?? '').join(''),
+  vertex: googleStreamText,
 };
 
 const jsonBodies: Record<FaultProvider, string> = {
@@ -133,9 +153,22 @@ const jsonBodies: Record<FaultProvider, string> = {
   anthropic: readRecorded('anthropic-text.json'),
   gemini: readRecorded('google-text.json'),
   bedrock: readRecorded('amazon-bedrock-text.json'),
+  vertex: readRecorded('google-text.json'),
 };
 
 const geminiRateLimitBody = readRecorded('google-429-retry-info.json');
+
+/**
+ * Vertex's 429 when the shared (dynamic) capacity is short: a bare `RESOURCE_EXHAUSTED`, no
+ * `QuotaFailure`, no `RetryInfo` (the text Vertex sends, see its error-code-429 page).
+ */
+const vertexRateLimitBody = JSON.stringify({
+  error: {
+    code: 429,
+    message: 'Resource exhausted. Please try again later. Please refer to https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details.',
+    status: 'RESOURCE_EXHAUSTED',
+  },
+});
 
 /** The provider's quota-exhausted error body (and headers). */
 function quotaResponse(provider: FaultProvider): { body: string; headers: Record<string, string> } {
@@ -150,8 +183,11 @@ function quotaResponse(provider: FaultProvider): { body: string; headers: Record
         body: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' } }),
         headers: {},
       };
-    case 'gemini': {
-      const body = JSON.parse(geminiRateLimitBody) as { error: { details: { violations?: { quotaId: string }[] }[] } };
+    case 'gemini':
+    case 'vertex': {
+      // The recorded RESOURCE_EXHAUSTED, its violation turned into a daily quota (and for Vertex its message).
+      const body = JSON.parse(geminiRateLimitBody) as { error: { message: string; details: { violations?: { quotaId: string }[] }[] } };
+      if (provider === 'vertex') body.error.message = 'Quota exceeded for aiplatform.googleapis.com/generate_content_requests_per_day_per_project_per_base_model with base model: gemini-2.5-flash. Please submit a quota increase request.';
       const violation = body.error.details[0]?.violations?.[0];
       if (violation) violation.quotaId = 'GenerateRequestsPerDayPerProjectPerModel-FreeTier';
       return { body: JSON.stringify(body), headers: {} };
@@ -168,6 +204,7 @@ function quotaResponse(provider: FaultProvider): { body: string; headers: Record
 function errorResponse(provider: FaultProvider, status: number): { body: string; headers: Record<string, string> } {
   const message = `injected HTTP ${status}`;
   if (provider === 'gemini' && status === 429) return { body: geminiRateLimitBody, headers: {} };
+  if (provider === 'vertex' && status === 429) return { body: vertexRateLimitBody, headers: {} };
   switch (provider) {
     case 'openai': {
       const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : status === 401 ? 'invalid_request_error' : 'invalid_request_error';
@@ -179,7 +216,8 @@ function errorResponse(provider: FaultProvider, status: number): { body: string;
         status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
       return { body: JSON.stringify({ type: 'error', error: { type, message } }), headers: { 'request-id': 'req_fault' } };
     }
-    case 'gemini': {
+    case 'gemini':
+    case 'vertex': {
       const googleStatus =
         status === 429 ? 'RESOURCE_EXHAUSTED' : status === 503 ? 'UNAVAILABLE' : status === 401 ? 'UNAUTHENTICATED' : status === 404 ? 'NOT_FOUND' : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
       return { body: JSON.stringify({ error: { code: status, message, status: googleStatus } }), headers: {} };
@@ -200,6 +238,7 @@ function inBandError(provider: FaultProvider): Buffer {
     case 'anthropic':
       return Buffer.from(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
     case 'gemini':
+    case 'vertex':
       return Buffer.from(`data: ${JSON.stringify({ error: { code: 500, message: 'injected in-band error', status: 'INTERNAL' } })}\r\n\r\n`);
     case 'bedrock':
       return encodeEventStreamFrame({ messageType: 'exception', type: 'internalServerException', payload: { message: 'injected in-band error' } });
@@ -214,6 +253,7 @@ function malformedEvent(provider: FaultProvider): Buffer {
     case 'anthropic':
       return Buffer.from('event: content_block_delta\ndata: {"type":"content_block_delta","delta":\n\n');
     case 'gemini':
+    case 'vertex':
       return Buffer.from('data: {"candidates":[{"content":\r\n\r\n');
     case 'bedrock': {
       const frame = encodeEventStreamFrame({ type: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text: 'x' } } });
@@ -229,7 +269,7 @@ function streamContentType(provider: FaultProvider): string {
 }
 
 /** Works out provider, model and streaming from the request line and body. */
-function identify(request: IncomingMessage, body: string): Omit<FaultRequest, 'index'> | undefined {
+function identify(request: IncomingMessage, body: string): Omit<FaultRequest, 'index' | 'body'> | undefined {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const path = decodeURIComponent(url.pathname);
   const parsed = (() => {
@@ -241,6 +281,8 @@ function identify(request: IncomingMessage, body: string): Omit<FaultRequest, 'i
   })();
   if (path.endsWith('/chat/completions')) return { provider: 'openai', model: parsed.model ?? '?', stream: parsed.stream === true };
   if (path.endsWith('/messages')) return { provider: 'anthropic', model: parsed.model ?? '?', stream: parsed.stream === true };
+  const vertex = /^\/v1(?:beta1)?\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
+  if (vertex) return { provider: 'vertex', model: vertex[1] ?? '?', stream: vertex[2] === 'streamGenerateContent' };
   const gemini = /\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
   if (gemini) return { provider: 'gemini', model: gemini[1] ?? '?', stream: gemini[2] === 'streamGenerateContent' };
   const bedrock = /^\/model\/(.+)\/(converse|converse-stream)$/.exec(path);
@@ -254,6 +296,8 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('data', (part: Buffer) => parts.push(part));
     request.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
     request.on('error', () => resolve(Buffer.concat(parts).toString('utf8')));
+    // A client gone mid-body: the request still reached the server.
+    request.on('close', () => resolve(Buffer.concat(parts).toString('utf8')));
   });
 }
 
@@ -286,16 +330,51 @@ function reset(response: ServerResponse): void {
   else response.destroy();
 }
 
+/** How a fault server writes its streams. */
+export interface FaultServerOptions {
+  /**
+   * Writes the events a stream sends before its fault (or its end) in one write instead of one
+   * write per event: the same bytes, which the client then reads in few chunks, as it does behind
+   * a buffering proxy. The recorded OpenAI stream is 302 events: one write each is most of what
+   * a soak request costs, on both sides of the socket. Faults after N events still come after
+   * exactly those N events.
+   * @default false
+   */
+  coalesceEvents?: boolean;
+  /**
+   * Keeps only the first `maxTextEvents` events that carry text (and every event that carries
+   * none: head, finish, usage, terminal): a shorter answer, in the provider's own recorded
+   * events. The text before a fault is then a prefix of the shortened text. Only the OpenAI
+   * recording (302 events, 298 with text) is long enough to change.
+   * @default every event
+   */
+  maxTextEvents?: number;
+}
+
+/** `events` with only their first `maxTextEvents` text events. */
+function shortenStream(events: readonly WireEvent[], maxTextEvents: number): WireEvent[] {
+  let textEvents = 0;
+  return events.filter((event) => !event.hasText || ++textEvents <= maxTextEvents);
+}
+
 /**
  * Starts a node:http server on 127.0.0.1 (a free port) that answers the OpenAI, Anthropic,
- * Gemini and Bedrock wire formats with the recorded responses, and injects the fault the
- * installed decider picks for each request.
+ * Gemini, Bedrock and Vertex wire formats with the recorded responses, and injects the fault
+ * the installed decider picks for each request.
  */
-export async function startFaultServer(): Promise<FaultServer> {
+export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
+  const coalesceEvents = options.coalesceEvents ?? false;
+  const { maxTextEvents } = options;
+  const serverStreams =
+    maxTextEvents === undefined
+      ? streams
+      : (Object.fromEntries(faultProviders.map((provider) => [provider, shortenStream(streams[provider], maxTextEvents)])) as Record<FaultProvider, WireEvent[]>);
   let decider: FaultDecider = () => ({ type: 'ok' });
   const served = new Map<string, number>();
   const faultCounts = new Map<string, number>();
   let total = 0;
+  let abandoned = 0;
+  const socketsWithRequest = new WeakSet<Socket>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readBody(request);
@@ -308,16 +387,22 @@ export async function startFaultServer(): Promise<FaultServer> {
     const index = (served.get(key) ?? 0) + 1;
     served.set(key, index);
     total += 1;
-    const fault = decider({ ...identity, index });
+    const fault = decider({ ...identity, index, body });
     // Stream-only faults leave a JSON answer whole: count them as what happened.
     const applied = !identity.stream && (fault.type === 'in-band-error' || fault.type === 'no-terminal') ? 'ok' : fault.type;
     faultCounts.set(applied, (faultCounts.get(applied) ?? 0) + 1);
     if (!(await waitUnlessClosed(response, fault.delayMs ?? 0))) return;
-    await answer(identity, fault, response);
+    await answer(identity, fault, response, { coalesceEvents, events: serverStreams[identity.provider] });
   };
 
   const server: Server = createServer((request, response) => {
+    socketsWithRequest.add(request.socket);
     handle(request, response).catch(() => response.destroy());
+  });
+  server.on('connection', (socket: Socket) => {
+    socket.once('close', () => {
+      if (!socketsWithRequest.has(socket)) abandoned += 1;
+    });
   });
   server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -333,10 +418,12 @@ export async function startFaultServer(): Promise<FaultServer> {
     served,
     totalServed: () => total,
     faultCounts,
+    abandonedConnections: () => abandoned,
     resetCounts() {
       served.clear();
       faultCounts.clear();
       total = 0;
+      abandoned = 0;
     },
     async close() {
       server.closeAllConnections();
@@ -345,8 +432,15 @@ export async function startFaultServer(): Promise<FaultServer> {
   };
 }
 
-async function answer(identity: Omit<FaultRequest, 'index'>, fault: Fault, response: ServerResponse): Promise<void> {
-  const { provider, stream } = identity;
+async function answer(
+  identity: Omit<FaultRequest, 'index' | 'body'>,
+  fault: Fault,
+  response: ServerResponse,
+  /** The events of this server's stream for the provider, and how to write them. */
+  output: { coalesceEvents: boolean; events: readonly WireEvent[] },
+): Promise<void> {
+  const { provider } = identity;
+  const { coalesceEvents, events } = output;
   if (fault.type === 'status') {
     const error = fault.quota ? quotaResponse(provider) : errorResponse(provider, fault.status);
     const headers: Record<string, string> = { 'content-type': 'application/json', ...error.headers };
@@ -354,12 +448,12 @@ async function answer(identity: Omit<FaultRequest, 'index'>, fault: Fault, respo
     response.writeHead(fault.status, headers).end(error.body);
     return;
   }
-  if ((fault.type === 'reset' || fault.type === 'stall') && (!stream || fault.afterEvents === 0)) {
+  if ((fault.type === 'reset' || fault.type === 'stall') && (!identity.stream || fault.afterEvents === 0)) {
     if (fault.type === 'reset') reset(response);
     // A stall before any byte: the client waits until it gives up.
     return;
   }
-  if (!stream) {
+  if (!identity.stream) {
     // Stream-only faults (in-band error, missing terminal event) leave a JSON answer whole.
     const body = fault.type === 'malformed' ? jsonBodies[provider].slice(0, 40) : jsonBodies[provider];
     response.writeHead(200, { 'content-type': 'application/json' }).end(body);
@@ -367,13 +461,15 @@ async function answer(identity: Omit<FaultRequest, 'index'>, fault: Fault, respo
   }
   response.writeHead(200, { 'content-type': streamContentType(provider), 'cache-control': 'no-cache' });
   response.flushHeaders();
-  const events = streams[provider];
   const stopAt = fault.type === 'ok' || fault.type === 'no-terminal' ? events.length : fault.afterEvents;
-  for (let index = 0; index < Math.min(stopAt, events.length); index += 1) {
-    const event = events[index];
-    if (event === undefined || response.destroyed) return;
-    if (fault.type === 'no-terminal' && event.terminal) continue;
-    await writeAndWait(response, event.bytes);
+  const sent = events.slice(0, stopAt).filter((event) => !(fault.type === 'no-terminal' && event.terminal));
+  if (coalesceEvents) {
+    if (sent.length > 0) await writeAndWait(response, Buffer.concat(sent.map((event) => event.bytes)));
+  } else {
+    for (const event of sent) {
+      if (response.destroyed) return;
+      await writeAndWait(response, event.bytes);
+    }
   }
   if (response.destroyed) return;
   switch (fault.type) {

@@ -15,6 +15,11 @@ export interface VertexErrorContext {
   credentialsPath?: string;
   /** Usage seen before the failure. */
   usage?: Usage;
+  /**
+   * The failure came in a stream after its first event: a `SyntaxError` there is a malformed
+   * event, not an error page (which fails before any event).
+   */
+  midStream?: boolean;
 }
 
 interface ErrorShape {
@@ -43,7 +48,8 @@ const networkMessages = /terminated|fetch failed|other side closed|socket hang u
  *   `@google-cloud/vertexai` keeps in `ClientError.cause` for 4xx but only in the message text
  *   (`got status: 503 Service Unavailable. {...}`) for 5xx, and `@google/genai` in `ApiError`;
  * - a non-JSON error body (an HTML 502 from a proxy), which `@google-cloud/vertexai` surfaces as
- *   a raw `SyntaxError` -> `server`;
+ *   a raw `SyntaxError` -> `server`; after a stream's first event, a `SyntaxError` is a malformed
+ *   event -> `network`, as for Gemini;
  * - connection failures and cut streams (`TypeError: terminated`, `fetch failed`, socket
  *   codes anywhere in the `cause` chain) -> `network`; anything else -> `unknown`.
  */
@@ -81,7 +87,10 @@ export function mapVertexError(error: unknown, context: VertexErrorContext): Pro
 
   let kind: ErrorKind = 'unknown';
   let message = rawMessage;
-  if (shape.name === 'SyntaxError') {
+  if (shape.name === 'SyntaxError' && context.midStream === true) {
+    kind = 'network';
+    message = `a malformed event in the stream: ${rawMessage}`;
+  } else if (shape.name === 'SyntaxError') {
     kind = 'server';
     message = `the response was not JSON (an HTML error page from a proxy?): ${rawMessage}`;
   } else if (shape.name === 'AbortError' || shape.name === 'TimeoutError') {

@@ -103,12 +103,14 @@ export class VertexProvider implements BaseLLMProvider {
     else request.signal.addEventListener('abort', forwardAbort, { once: true });
     const state: VertexStreamState = {};
     let completed = false;
+    let received = false;
     try {
       const backend = await this.#getBackend();
       const chunks = await backend.stream(request.model, mapGeminiRequest(request), upstream.signal);
       for await (const event of readVertexStream(chunks, { provider: this.name, model: request.model, state })) {
         // Chunks already buffered may still come after an abort: nothing more may be yielded.
         if (request.signal.aborted) throw request.signal.reason;
+        received = true;
         yield event;
       }
       // A stream ended by an abort is not complete, whatever the SDK made of it.
@@ -116,7 +118,7 @@ export class VertexProvider implements BaseLLMProvider {
       completed = true;
     } catch (error) {
       if (ConfigurationError.isInstance(error)) throw error;
-      throw mapVertexError(error, this.#errorContext(request.model, request.signal, state));
+      throw mapVertexError(error, { ...this.#errorContext(request.model, request.signal, state), midStream: received });
     } finally {
       request.signal.removeEventListener('abort', forwardAbort);
       if (!completed) upstream.abort();
