@@ -2,77 +2,145 @@ import type { CostReport, CostSummary, ReportGroupBy } from './cost-report.js';
 import { USD_UNITS_PER_DOLLAR } from './round-usd.js';
 import type { UsageRecord } from './usage-record.js';
 
-/**
- * Adds records up; costs are summed in whole 1e-10 USD units, so totals are exact. Records must
- * come grouped by request (see {@link orderByRequest}): a request is then counted when its
- * number differs from the last one added, with no set of request ids to hash into.
- */
+/** Adds records up; costs are summed in whole 1e-10 USD units, so totals are exact. */
 class SummaryBuilder {
-  /** Position in the input of this group's first record: breakdowns keep first-seen order. */
-  firstIndex = Number.POSITIVE_INFINITY;
-  #lastRequest = -1;
-  #requests = 0;
-  #attempts = 0;
-  #inputTokens = 0;
-  #outputTokens = 0;
-  #cacheReadTokens = 0;
-  #cacheWriteTokens = 0;
-  #reasoningTokens = 0;
-  #costUnits = 0;
-  #unpriced = 0;
+  /** This summary's number within its breakdown. */
+  readonly group: number;
+  requests = 0;
+  attempts = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  cacheReadTokens = 0;
+  cacheWriteTokens = 0;
+  reasoningTokens = 0;
+  costUnits = 0;
+  unpriced = 0;
 
-  add(record: UsageRecord, requestNumber: number, index: number): void {
-    if (requestNumber !== this.#lastRequest) {
-      this.#lastRequest = requestNumber;
-      this.#requests += 1;
-    }
-    if (index < this.firstIndex) this.firstIndex = index;
-    this.#attempts += 1;
-    this.#inputTokens += record.input_tokens;
-    this.#outputTokens += record.output_tokens;
-    this.#cacheReadTokens += record.cache_read_tokens;
-    this.#cacheWriteTokens += record.cache_write_tokens;
-    this.#reasoningTokens += record.reasoning_tokens;
-    if (record.cost_usd === null) this.#unpriced += 1;
-    else this.#costUnits += Math.round(record.cost_usd * USD_UNITS_PER_DOLLAR);
+  constructor(group = 0) {
+    this.group = group;
+  }
+
+  /** Adds one record; `newRequest` when it is the first of its request in this summary. */
+  add(record: UsageRecord, newRequest: boolean): void {
+    if (newRequest) this.requests += 1;
+    this.attempts += 1;
+    this.inputTokens += record.input_tokens;
+    this.outputTokens += record.output_tokens;
+    this.cacheReadTokens += record.cache_read_tokens;
+    this.cacheWriteTokens += record.cache_write_tokens;
+    this.reasoningTokens += record.reasoning_tokens;
+    if (record.cost_usd === null) this.unpriced += 1;
+    else this.costUnits += Math.round(record.cost_usd * USD_UNITS_PER_DOLLAR);
   }
 
   build(): CostSummary {
     return {
-      requests: this.#requests,
-      attempts: this.#attempts,
-      inputTokens: this.#inputTokens,
-      outputTokens: this.#outputTokens,
-      cacheReadTokens: this.#cacheReadTokens,
-      cacheWriteTokens: this.#cacheWriteTokens,
-      reasoningTokens: this.#reasoningTokens,
-      costUsd: this.#costUnits / USD_UNITS_PER_DOLLAR,
-      unpriced: this.#unpriced,
+      requests: this.requests,
+      attempts: this.attempts,
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      cacheReadTokens: this.cacheReadTokens,
+      cacheWriteTokens: this.cacheWriteTokens,
+      reasoningTokens: this.reasoningTokens,
+      costUsd: this.costUnits / USD_UNITS_PER_DOLLAR,
+      unpriced: this.unpriced,
     };
   }
 }
 
-/** Summarises records: totals, by provider, by model, and by `groupBy` when given. */
-export function buildCostReport(records: readonly UsageRecord[], groupBy?: ReportGroupBy): CostReport {
-  const totals = new SummaryBuilder();
-  const byProvider = new Map<string, SummaryBuilder>();
-  const byModel = new Map<string, SummaryBuilder>();
-  const groups = new Map<string, SummaryBuilder>();
+/**
+ * One breakdown (by provider, model, or `groupBy`): a summary per key, in the order keys are
+ * first seen, and which requests each summary has counted. A request usually has its records
+ * in one group, so each request keeps a short linked list (in typed arrays: no object per
+ * record) of the groups that counted it; a request that goes a -> b -> a is counted once per
+ * group.
+ */
+class Breakdown {
+  readonly #builders = new Map<string, SummaryBuilder>();
+  #lastKey: string | undefined;
+  #lastBuilder: SummaryBuilder | undefined;
+  readonly #firstLink: Int32Array;
+  readonly #linkGroup: Int32Array;
+  readonly #nextLink: Int32Array;
+  #links = 0;
+
+  constructor(requestCount: number, recordCount: number) {
+    this.#firstLink = new Int32Array(requestCount).fill(-1);
+    this.#linkGroup = new Int32Array(recordCount);
+    this.#nextLink = new Int32Array(recordCount);
+  }
+
+  add(key: string, record: UsageRecord, requestNumber: number): void {
+    let builder = key === this.#lastKey ? this.#lastBuilder : this.#builders.get(key);
+    if (builder === undefined) {
+      builder = new SummaryBuilder(this.#builders.size);
+      this.#builders.set(key, builder);
+    }
+    this.#lastKey = key;
+    this.#lastBuilder = builder;
+    builder.add(record, this.#countRequest(builder.group, requestNumber));
+  }
+
+  build(): Record<string, CostSummary> {
+    const result: Record<string, CostSummary> = {};
+    for (const [key, builder] of this.#builders) {
+      // defineProperty, so a group named `__proto__` (metadata is user input) is an ordinary key.
+      Object.defineProperty(result, key, { value: builder.build(), enumerable: true, writable: true, configurable: true });
+    }
+    return result;
+  }
+
+  /** True the first time this request reaches this group. */
+  #countRequest(group: number, requestNumber: number): boolean {
+    for (let link = this.#firstLink[requestNumber] as number; link !== -1; link = this.#nextLink[link] as number) {
+      if (this.#linkGroup[link] === group) return false;
+    }
+    const link = this.#links;
+    this.#links += 1;
+    this.#linkGroup[link] = group;
+    this.#nextLink[link] = this.#firstLink[requestNumber] as number;
+    this.#firstLink[requestNumber] = link;
+    return true;
+  }
+}
+
+/**
+ * Each record's request as a number below `requestCount`: records of one request, and only
+ * they, share a number. The tracker keeps one per record (its request slot), sparing the report
+ * a pass that hashes every request id.
+ */
+export interface RequestNumbers {
+  requestOf: Int32Array;
+  requestCount: number;
+}
+
+/**
+ * Summarises records in one pass over them: totals, by provider, by model, and by `groupBy`
+ * when given. Breakdowns list keys in first-seen order. `requests` numbers the records'
+ * requests when the caller knows them; otherwise a first pass numbers them.
+ */
+export function buildCostReport(records: readonly UsageRecord[], groupBy?: ReportGroupBy, requests?: RequestNumbers): CostReport {
   const groupKey = groupBy === undefined ? undefined : groupKeyReader(groupBy);
-  const { order, requestOf } = orderByRequest(records);
-  for (const index of order) {
+  const { requestOf, requestCount } = requests ?? numberRequests(records);
+  const totals = new SummaryBuilder();
+  const counted = new Uint8Array(requestCount);
+  const byProvider = new Breakdown(requestCount, records.length);
+  const byModel = new Breakdown(requestCount, records.length);
+  const groups = groupKey ? new Breakdown(requestCount, records.length) : undefined;
+  for (let index = 0; index < records.length; index += 1) {
     const record = records[index] as UsageRecord;
     const requestNumber = requestOf[index] as number;
-    totals.add(record, requestNumber, index);
-    builderFor(byProvider, record.provider).add(record, requestNumber, index);
-    builderFor(byModel, record.model).add(record, requestNumber, index);
-    if (groupKey) builderFor(groups, groupKey(record)).add(record, requestNumber, index);
+    totals.add(record, counted[requestNumber] === 0);
+    counted[requestNumber] = 1;
+    byProvider.add(record.provider, record, requestNumber);
+    byModel.add(record.model, record, requestNumber);
+    if (groups && groupKey) groups.add(groupKey(record), record, requestNumber);
   }
   return {
     totals: totals.build(),
-    byProvider: buildAll(byProvider),
-    byModel: buildAll(byModel),
-    ...(groupKey ? { groups: buildAll(groups) } : {}),
+    byProvider: byProvider.build(),
+    byModel: byModel.build(),
+    ...(groups ? { groups: groups.build() } : {}),
   };
 }
 
@@ -81,35 +149,26 @@ export function summarizeRecords(records: Iterable<UsageRecord>): CostSummary {
   return buildCostReport(Array.isArray(records) ? records : [...records]).totals;
 }
 
-/**
- * The records' positions grouped by request (requests in first-seen order, each request's
- * records in input order), and each position's request number. A counting sort over typed
- * arrays: linear, and cheap on a million records.
- */
-function orderByRequest(records: readonly UsageRecord[]): { order: Int32Array; requestOf: Int32Array } {
+/** Numbers each record's request 0, 1, 2... in first-seen order. */
+function numberRequests(records: readonly UsageRecord[]): RequestNumbers {
   const numbers = new Map<string, number>();
   const requestOf = new Int32Array(records.length);
+  let lastId: string | undefined;
+  let lastNumber = -1;
   for (let index = 0; index < records.length; index += 1) {
     const requestId = (records[index] as UsageRecord).request_id;
-    let requestNumber = numbers.get(requestId);
-    if (requestNumber === undefined) {
-      requestNumber = numbers.size;
-      numbers.set(requestId, requestNumber);
+    if (requestId !== lastId) {
+      let requestNumber = numbers.get(requestId);
+      if (requestNumber === undefined) {
+        requestNumber = numbers.size;
+        numbers.set(requestId, requestNumber);
+      }
+      lastId = requestId;
+      lastNumber = requestNumber;
     }
-    requestOf[index] = requestNumber;
+    requestOf[index] = lastNumber;
   }
-  const next = new Int32Array(numbers.size + 1);
-  for (const requestNumber of requestOf) next[requestNumber + 1] = (next[requestNumber + 1] as number) + 1;
-  for (let requestNumber = 1; requestNumber < next.length; requestNumber += 1) {
-    next[requestNumber] = (next[requestNumber] as number) + (next[requestNumber - 1] as number);
-  }
-  const order = new Int32Array(records.length);
-  for (let index = 0; index < records.length; index += 1) {
-    const requestNumber = requestOf[index] as number;
-    order[next[requestNumber] as number] = index;
-    next[requestNumber] = (next[requestNumber] as number) + 1;
-  }
-  return { order, requestOf };
+  return { requestOf, requestCount: numbers.size };
 }
 
 function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string {
@@ -121,7 +180,7 @@ function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string
     case 'session':
       return (record) => record.session_id;
     case 'day':
-      return (record) => utcDay(record.timestamp);
+      return dayReader();
     default: {
       if (!groupBy.startsWith('metadata.') || groupBy.length === 'metadata.'.length) {
         throw new RangeError(`Unknown report groupBy '${String(groupBy)}': use provider, model, session, day or metadata.<key>`);
@@ -135,27 +194,19 @@ function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string
 /** Matches the timestamps we write (`toISOString()`): their first 10 characters are the UTC day. */
 const utcIsoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
-function utcDay(timestamp: string): string {
-  if (utcIsoTimestamp.test(timestamp)) return timestamp.slice(0, 10);
-  const time = Date.parse(timestamp);
-  return Number.isNaN(time) ? '' : new Date(time).toISOString().slice(0, 10);
-}
-
-function builderFor(builders: Map<string, SummaryBuilder>, key: string): SummaryBuilder {
-  let builder = builders.get(key);
-  if (!builder) {
-    builder = new SummaryBuilder();
-    builders.set(key, builder);
-  }
-  return builder;
-}
-
-function buildAll(builders: Map<string, SummaryBuilder>): Record<string, CostSummary> {
-  const result: Record<string, CostSummary> = {};
-  const entries = [...builders].sort(([, left], [, right]) => left.firstIndex - right.firstIndex);
-  for (const [key, builder] of entries) {
-    // defineProperty, so a group named `__proto__` (metadata is user input) is an ordinary key.
-    Object.defineProperty(result, key, { value: builder.build(), enumerable: true, writable: true, configurable: true });
-  }
-  return result;
+/**
+ * Reads a record's UTC day. A timestamp in the form we write that starts like the previous
+ * one's day gets that day without a new string: ledgers come in time order, so most do.
+ */
+function dayReader(): (record: UsageRecord) => string {
+  let lastDay = '';
+  return (record) => {
+    const { timestamp } = record;
+    if (!utcIsoTimestamp.test(timestamp)) {
+      const time = Date.parse(timestamp);
+      return Number.isNaN(time) ? '' : new Date(time).toISOString().slice(0, 10);
+    }
+    if (!timestamp.startsWith(lastDay) || lastDay === '') lastDay = timestamp.slice(0, 10);
+    return lastDay;
+  };
 }

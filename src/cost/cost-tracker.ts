@@ -11,11 +11,16 @@ import { FileSink } from './file-sink.js';
 import { csvHeader, toCsvRow } from './format-csv.js';
 import { toJsonLine } from './format-jsonl.js';
 import { parseLedgerLine } from './parse-ledger-line.js';
-import { readLineBatches } from './read-line-batches.js';
+import { readTextBlocks } from './read-text-blocks.js';
 import { createRecordPredicate, type RecordFilter } from './record-filter.js';
+import { RecordKeyGuard } from './record-key-guard.js';
+import { RecordWindow } from './record-window.js';
 import { roundUsd } from './round-usd.js';
+import { RunningCost, type UnpricedModel } from './running-cost.js';
 import type { UsageRecordInput } from './usage-record-input.js';
 import type { UsageRecord } from './usage-record.js';
+
+export type { UnpricedModel } from './running-cost.js';
 
 /** Options of {@link CostTracker}. */
 export interface CostTrackerOptions {
@@ -25,13 +30,19 @@ export interface CostTrackerOptions {
   sinks?: CostSink[];
   /** Receives what went wrong without throwing (a failing sink, a duplicate record). @default a Node process warning */
   onWarning?: (warning: CostWarning) => void;
-}
-
-/** A model that has records with no price, and how many. */
-export interface UnpricedModel {
-  provider: string;
-  model: string;
-  records: number;
+  /**
+   * The most records kept in memory: past it, each new record evicts the oldest, so a
+   * long-running server's tracker stays bounded. Sinks still receive every record, and
+   * `totalCost()` (unfiltered), `sessionCost()` and `unpriced()` stay exact over every record
+   * ever held (running sums). `records()`, `report()`, `totalCost(filter)`, `exportCsv()` and
+   * `exportJsonl()` cover only the records still held: the newest `maxRecordsInMemory`. The
+   * duplicate guard forgets an evicted record's `(request_id, attempt)` with it. The first
+   * eviction raises one `records_evicted` warning. With `fromJsonl`, the ledger is read whole
+   * and its newest records kept. A positive integer, or `Infinity`.
+   * @default Infinity (every record stays in memory)
+   * @example new CostTracker({ sinks: [new JsonlSink('usage.jsonl')], maxRecordsInMemory: 100_000 })
+   */
+  maxRecordsInMemory?: number;
 }
 
 /**
@@ -47,13 +58,13 @@ export class CostTracker {
   readonly sessionId: string;
   readonly #sinks: CostSink[];
   readonly #onWarning: (warning: CostWarning) => void;
-  readonly #records: UsageRecord[] = [];
-  /**
-   * Records by request id, then attempt: a nested lookup avoids building a joined key string
-   * per record (a third of the time to load a million-record ledger). A request has a few
-   * attempts, so a short array per request is the cheapest second level.
-   */
-  readonly #byRequest = new Map<string, UsageRecord[]>();
+  /** The records held: all, or the newest `maxRecordsInMemory`. */
+  readonly #window: RecordWindow;
+  /** The `(request_id, attempt)` keys of the records held. */
+  readonly #keys = new RecordKeyGuard();
+  /** Cost (and unpriced counts) of every record ever held, evicted ones included. */
+  readonly #runningCost = new RunningCost();
+  #evictionWarned = false;
   readonly #pendingWrites = new Set<Promise<void>>();
   readonly #loadWarnings: CostWarning[] = [];
   #closing: Promise<void> | undefined;
@@ -71,6 +82,16 @@ export class CostTracker {
     this.#sinks = [...(options.sinks ?? [])];
     this.#hasBufferingSink = this.#sinks.some((sink) => !(sink instanceof FileSink));
     this.#onWarning = options.onWarning ?? emitProcessWarning;
+    const limit = options.maxRecordsInMemory ?? Number.POSITIVE_INFINITY;
+    if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
+      throw new RangeError(`CostTracker maxRecordsInMemory must be a positive integer or Infinity, got ${String(limit)}`);
+    }
+    this.#window = new RecordWindow(limit);
+  }
+
+  /** The most records kept in memory (`Infinity` when unlimited); see {@link CostTrackerOptions.maxRecordsInMemory}. */
+  get maxRecordsInMemory(): number {
+    return this.#window.capacity;
   }
 
   /** Warnings from `fromJsonl` about lines it skipped (empty for a tracker built otherwise). */
@@ -79,19 +100,27 @@ export class CostTracker {
   }
 
   /**
-   * Loads a JSONL ledger written earlier (streamed line by line), so reports span runs. Lines
+   * Loads a JSONL ledger written earlier (read in 16 MiB blocks), so reports span runs. Lines
    * that cannot be read (a torn last line after a crash) or repeat a (request, attempt) are
-   * skipped with a `ledger_line_skipped` warning, kept in `loadWarnings` and sent to
-   * `onWarning`. Loaded records are not written to the sinks.
+   * skipped with a `ledger_line_skipped` warning naming the line, kept in `loadWarnings` and
+   * sent to `onWarning`; blank lines are skipped silently. Loaded records are not written to
+   * the sinks. With `maxRecordsInMemory`, the newest records are kept and the running totals
+   * cover them all.
    * @throws when the file cannot be read (missing, a directory, no permission).
    */
   static async fromJsonl(path: string, options: CostTrackerOptions = {}): Promise<CostTracker> {
     const tracker = new CostTracker(options);
     let lineNumber = 0;
-    for await (const lines of readLineBatches(path)) {
-      for (const line of lines) {
+    for await (const block of readTextBlocks(path)) {
+      let start = 0;
+      while (start < block.length) {
+        let end = block.indexOf('\n', start);
+        if (end === -1) end = block.length;
         lineNumber += 1;
-        if (line.trim() === '') continue;
+        const line = block.slice(start, end > start && block.charCodeAt(end - 1) === 13 ? end - 1 : end);
+        start = end + 1;
+        // A record line starts with `{`: only other lines need the blank test.
+        if (line.charCodeAt(0) !== 123 && line.trim() === '') continue;
         const parsed = parseLedgerLine(line);
         const problem = 'problem' in parsed ? parsed.problem : tracker.#add(parsed.record) ? undefined : 'a record for this request and attempt came earlier';
         if (problem === undefined) continue;
@@ -109,8 +138,10 @@ export class CostTracker {
    * warning is raised. Never throws because of a sink.
    */
   record(input: UsageRecordInput): UsageRecord {
-    const existing = this.#find(input.requestId, input.attempt);
-    if (existing) {
+    // The key is taken first (one lookup): a record's request_id and attempt are the input's.
+    const slot = this.#keys.add(input.requestId, input.attempt);
+    if (slot === -1) {
+      const existing = this.#window.findNewest((record) => record.request_id === input.requestId && record.attempt === input.attempt) as UsageRecord;
       this.#warn('duplicate_record', `Ignored a second cost record for request '${input.requestId}' attempt ${input.attempt}`);
       return existing;
     }
@@ -119,8 +150,14 @@ export class CostTracker {
       this.#warn('invalid_cost', `Cost ${String(costUsd)} of request '${input.requestId}' attempt ${input.attempt} is not a number: recorded as unpriced`);
       costUsd = null;
     }
-    const record = buildUsageRecord(input, input.sessionId ?? this.sessionId, costUsd === null ? null : roundUsd(costUsd));
-    this.#add(record);
+    let record: UsageRecord;
+    try {
+      record = buildUsageRecord(input, input.sessionId ?? this.sessionId, costUsd === null ? null : roundUsd(costUsd));
+    } catch (error) {
+      this.#keys.delete(input.requestId, input.attempt);
+      throw error;
+    }
+    this.#hold(record, slot);
     if (this.#closing) {
       this.#warn('record_after_close', `Cost record for request '${input.requestId}' came after close(): kept in memory, not written to sinks`);
       return record;
@@ -133,51 +170,80 @@ export class CostTracker {
     return record;
   }
 
-  /** The records that match `filter`, oldest first. */
+  /**
+   * The records held that match `filter`, oldest first: with `maxRecordsInMemory`, only among
+   * the newest records still in memory.
+   */
   records(filter?: RecordFilter): UsageRecord[] {
-    if (!filter) return [...this.#records];
-    return this.#records.filter(createRecordPredicate(filter));
+    const held = this.#window.toArray();
+    return filter ? held.filter(createRecordPredicate(filter)) : held;
   }
 
-  /** USD of one session's priced records. @default this tracker's session */
+  /**
+   * USD of one session's priced records, exact over every record this tracker held (a running
+   * sum: evicted records still count). @default this tracker's session
+   */
   sessionCost(sessionId: string = this.sessionId): number {
-    return summarizeRecords(this.records({ sessionId })).costUsd;
+    return this.#runningCost.session(sessionId);
   }
 
-  /** USD of the priced records that match `filter` (unpriced ones add nothing; see `unpriced()`). */
+  /**
+   * USD of the priced records that match `filter` (unpriced ones add nothing; see `unpriced()`).
+   * Without a filter, exact over every record this tracker held (a running sum); with one, over
+   * the records still in memory (see `maxRecordsInMemory`).
+   */
   totalCost(filter?: RecordFilter): number {
+    if (filter === undefined || isEmptyFilter(filter)) return this.#runningCost.total();
     return summarizeRecords(this.records(filter)).costUsd;
   }
 
-  /** Totals, by provider, by model, and by `groupBy` when given, over the records that match. */
+  /**
+   * Totals, by provider, by model, and by `groupBy` when given, over the records held that
+   * match: with `maxRecordsInMemory`, only the newest records still in memory.
+   */
   report(options: ReportOptions = {}): CostReport {
     const { groupBy, ...filter } = options;
-    return buildCostReport(this.records(filter), groupBy);
+    const { records, numbers } = this.#window.held();
+    const requests = { requestOf: numbers, requestCount: this.#keys.slotLimit };
+    if (isEmptyFilter(filter)) return buildCostReport(records, groupBy, requests);
+    const matches = createRecordPredicate(filter);
+    const selected: UsageRecord[] = [];
+    const selectedNumbers = new Int32Array(records.length);
+    records.forEach((record, index) => {
+      if (!matches(record)) return;
+      selectedNumbers[selected.length] = numbers[index] as number;
+      selected.push(record);
+    });
+    return buildCostReport(selected, groupBy, { requestOf: selectedNumbers, requestCount: requests.requestCount });
   }
 
-  /** The (provider, model) pairs with unpriced records, in the order first seen. */
+  /**
+   * The (provider, model) pairs with unpriced records, in the order first seen, counted over
+   * every record this tracker held (evicted ones included).
+   */
   unpriced(): UnpricedModel[] {
-    const models = new Map<string, UnpricedModel>();
-    for (const record of this.#records) {
-      if (record.cost_usd !== null) continue;
-      const key = `${record.provider}\u0000${record.model}`;
-      const entry = models.get(key) ?? { provider: record.provider, model: record.model, records: 0 };
-      entry.records += 1;
-      models.set(key, entry);
-    }
-    return [...models.values()];
+    return this.#runningCost.unpriced();
   }
 
-  /** The ledger as CSV text (header, then one row a record); given a path, also writes it there. */
+  /**
+   * The ledger as CSV text (header, then one row a record); given a path, also writes it there.
+   * Covers the records held (with `maxRecordsInMemory`, the newest ones); the sinks have them all.
+   */
   exportCsv(path?: string): string {
-    const text = [csvHeader(), ...this.#records.map(toCsvRow)].map((line) => `${line}\n`).join('');
+    const text = [csvHeader(), ...this.#window.toArray().map(toCsvRow)].map((line) => `${line}\n`).join('');
     if (path !== undefined) writeTextFile(path, text);
     return text;
   }
 
-  /** The ledger as JSONL text (one record a line); given a path, also writes it there. */
+  /**
+   * The ledger as JSONL text (one record a line); given a path, also writes it there. Covers
+   * the records held (with `maxRecordsInMemory`, the newest ones); the sinks have them all.
+   */
   exportJsonl(path?: string): string {
-    const text = this.#records.map((record) => `${toJsonLine(record)}\n`).join('');
+    const text = this.#window
+      .toArray()
+      .map((record) => `${toJsonLine(record)}\n`)
+      .join('');
     if (path !== undefined) writeTextFile(path, text);
     return text;
   }
@@ -214,22 +280,30 @@ export class CostTracker {
     return this.#closing;
   }
 
-  #find(requestId: string, attempt: number): UsageRecord | undefined {
-    const attempts = this.#byRequest.get(requestId);
-    if (attempts === undefined) return undefined;
-    for (const record of attempts) if (record.attempt === attempt) return record;
-    return undefined;
+  /** Holds a record unless its key is held already (false); evicts the oldest when full. */
+  #add(record: UsageRecord): boolean {
+    const slot = this.#keys.add(record.request_id, record.attempt);
+    if (slot === -1) return false;
+    this.#hold(record, slot);
+    return true;
   }
 
-  #add(record: UsageRecord): boolean {
-    const attempts = this.#byRequest.get(record.request_id);
-    if (attempts === undefined) this.#byRequest.set(record.request_id, [record]);
-    else if (attempts.some((earlier) => earlier.attempt === record.attempt)) return false;
-    else attempts.push(record);
+  /** Holds a record whose key was just added with `slot`; evicts the oldest when full. */
+  #hold(record: UsageRecord, slot: number): void {
     Object.freeze(record.metadata);
     Object.freeze(record);
-    this.#records.push(record);
-    return true;
+    this.#runningCost.add(record);
+    const evicted = this.#window.push(record, slot);
+    if (evicted !== undefined) {
+      this.#keys.delete(evicted.request_id, evicted.attempt);
+      if (!this.#evictionWarned) {
+        this.#evictionWarned = true;
+        this.#warn(
+          'records_evicted',
+          `Cost tracker holds at most ${this.#window.capacity} records (maxRecordsInMemory): older ones leave memory, so records(), report() and exports cover only the newest; sinks got every record and totalCost()/sessionCost() stay exact`,
+        );
+      }
+    }
   }
 
   #writeTo(sink: CostSink, record: UsageRecord): void {
@@ -256,6 +330,11 @@ export class CostTracker {
       // A throwing warning handler must not reach the request path either.
     }
   }
+}
+
+/** True when the filter selects every record (no field given). */
+function isEmptyFilter(filter: RecordFilter): boolean {
+  return Object.values(filter).every((value) => value === undefined);
 }
 
 /** Runs a sink call; a throw or a rejection goes to `onError`. The promise never rejects. */

@@ -1,6 +1,8 @@
 import type { CostSink } from './cost-sink.js';
 import type { FileSinkOptions } from './file-sink-options.js';
 import { QueuedFileWriter } from './queued-file-writer.js';
+import { RecordKeyGuard } from './record-key-guard.js';
+import { RecordWindow } from './record-window.js';
 import type { UsageRecord } from './usage-record.js';
 
 /**
@@ -12,12 +14,19 @@ export abstract class FileSink implements CostSink {
   readonly path: string;
   readonly #writer: QueuedFileWriter;
   /** The (request, attempt) keys this sink has written: a ledger line is never written twice. */
-  readonly #writtenKeys = new Set<string>();
+  readonly #writtenKeys = new RecordKeyGuard();
+  /** With `maxRememberedKeys`, the newest records written, whose keys are the ones remembered. */
+  readonly #remembered: RecordWindow | undefined;
   #skippedDuplicates = 0;
 
   /** @param preamble written first when the file is new or empty (a CSV header). */
   protected constructor(path: string, options: FileSinkOptions, preamble?: string) {
     this.path = path;
+    const limit = options.maxRememberedKeys ?? Number.POSITIVE_INFINITY;
+    if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
+      throw new RangeError(`File sink maxRememberedKeys must be a positive integer or Infinity, got ${String(limit)}`);
+    }
+    this.#remembered = limit === Number.POSITIVE_INFINITY ? undefined : new RecordWindow(limit);
     this.#writer = new QueuedFileWriter({ path, onError: options.onError, ...(preamble !== undefined ? { preamble } : {}) });
   }
 
@@ -38,11 +47,11 @@ export abstract class FileSink implements CostSink {
    * Queues the record's line; the write happens after the current synchronous code. A record
    * whose `(request_id, attempt)` this sink already wrote is skipped (counted in
    * `skippedDuplicates`), so records loaded from a ledger and written again, or a sink shared
-   * by two trackers, never put one attempt in the file twice.
+   * by two trackers, never put one attempt in the file twice (within the newest
+   * `maxRememberedKeys` keys, when set).
    */
   write(record: UsageRecord): void {
-    const key = `${record.request_id}\u0000${record.attempt}`;
-    if (this.#writtenKeys.has(key)) {
+    if (this.#writtenKeys.add(record.request_id, record.attempt) === -1) {
       this.#skippedDuplicates += 1;
       return;
     }
@@ -51,10 +60,12 @@ export abstract class FileSink implements CostSink {
       line = `${this.format(record)}\n`;
     } catch (error) {
       // A record that cannot be serialised (a BigInt in metadata) is reported, not thrown.
+      this.#writtenKeys.delete(record.request_id, record.attempt);
       this.#writer.reportError(error);
       return;
     }
-    this.#writtenKeys.add(key);
+    const forgotten = this.#remembered?.push(record);
+    if (forgotten !== undefined) this.#writtenKeys.delete(forgotten.request_id, forgotten.attempt);
     this.#writer.enqueue(line);
   }
 

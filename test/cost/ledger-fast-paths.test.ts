@@ -6,7 +6,7 @@ import { buildUsageRecord } from '../../src/cost/build-usage-record.js';
 import { CostTracker } from '../../src/cost/cost-tracker.js';
 import { toJsonLine } from '../../src/cost/format-jsonl.js';
 import { parseLedgerLine } from '../../src/cost/parse-ledger-line.js';
-import { readLineBatches } from '../../src/cost/read-line-batches.js';
+import { readTextBlocks } from '../../src/cost/read-text-blocks.js';
 import { LEDGER_COLUMNS, type UsageRecord } from '../../src/cost/usage-record.js';
 import { makeInput, makeTempDirectory } from './helpers.js';
 
@@ -43,13 +43,53 @@ describe('ledger fast paths', () => {
     expect(Object.keys(report.groups ?? {})).toEqual(['a', 'b']);
   });
 
-  it('reads lines ending in \\n or \\r\\n, a last line without an end, and text split across chunks', async () => {
+  it("gives the same report from the tracker's request slots as from hashing request ids", () => {
+    const tracker = new CostTracker({ sessionId: 'session-1', onWarning: () => undefined });
+    // Interleaved requests, attempts that switch provider and back, some unpriced.
+    for (let index = 0; index < 300; index += 1) {
+      tracker.record(
+        makeInput({
+          requestId: `r${(index * 7) % 97}`,
+          attempt: Math.floor(index / 97) + 1,
+          provider: index % 3 === 0 ? 'a' : 'b',
+          model: `m${index % 5}`,
+          costUsd: index % 11 === 0 ? null : index / 1_000,
+          timestamp: new Date(Date.UTC(2026, 10, 1 + (index % 4), 12)),
+        }),
+      );
+    }
+    for (const filter of [{}, { provider: 'a' }, { from: '2026-11-02T00:00:00.000Z', to: '2026-11-04T00:00:00.000Z' }]) {
+      for (const groupBy of [undefined, 'provider', 'day', 'session'] as const) {
+        expect(tracker.report({ ...filter, groupBy })).toEqual(buildCostReport(tracker.records(filter), groupBy));
+      }
+    }
+    expect(tracker.report().totals).toMatchObject({ requests: 97, attempts: 300 });
+  });
+
+  it('reads blocks of whole lines, growing past a line longer than a block, UTF-8 or ASCII', async () => {
     const path = join(temp.directory, 'lines.txt');
-    const long = 'é'.repeat(700_000); // 1.4 MB in UTF-8: crosses the 1 MiB chunk, two-byte characters split
-    writeFileSync(path, `first\r\n${long}\n\nlast`);
-    const lines: string[] = [];
-    for await (const batch of readLineBatches(path)) lines.push(...batch);
-    expect(lines).toEqual(['first', long, '', 'last']);
+    const long = 'é'.repeat(700_000); // 1.4 MB in UTF-8: longer than the 64 KiB blocks below
+    const text = `first\r\n${long}\n\nascii only\nmiddle é\nlast`;
+    writeFileSync(path, text);
+    const blocks: string[] = [];
+    for await (const block of readTextBlocks(path, 1 << 16)) blocks.push(block);
+    expect(blocks.join('')).toBe(text);
+    expect(blocks.length).toBeGreaterThan(1);
+    // Every block but the last ends a line, so no line (nor character) is ever cut in two.
+    for (const block of blocks.slice(0, -1)) expect(block.endsWith('\n')).toBe(true);
+    expect(blocks.at(-1)).toBe('last');
+  });
+
+  it('reads a file in one block, and an empty file as nothing', async () => {
+    const path = join(temp.directory, 'small.txt');
+    writeFileSync(path, 'a\nb\n');
+    const blocks: string[] = [];
+    for await (const block of readTextBlocks(path)) blocks.push(block);
+    expect(blocks).toEqual(['a\nb\n']);
+    writeFileSync(path, '');
+    const none: string[] = [];
+    for await (const block of readTextBlocks(path)) none.push(block);
+    expect(none).toEqual([]);
   });
 
   it('parses a line with its keys out of order, or with non-string metadata, like a canonical one', () => {

@@ -1,0 +1,115 @@
+/**
+ * The `(request_id, attempt)` keys of the records a tracker holds, so none is held twice, and a
+ * small integer slot per request held, which reports use to count distinct requests without
+ * hashing request ids again. Attempts 1 to 30 (all real ones) are bits in a typed array indexed
+ * by slot: one map entry per request, no joined key string or array per record, which matters
+ * when a million records are loaded. Any other attempt number goes to a set of joined keys.
+ * A request's slot is freed, for reuse, once none of its keys is held.
+ */
+export class RecordKeyGuard {
+  readonly #slots = new Map<string, number>();
+  #attemptBits = new Int32Array(1_024);
+  /** Per slot, how many of its keys are in `#otherKeys`. */
+  #otherCounts = new Int32Array(1_024);
+  readonly #otherKeys = new Set<string>();
+  readonly #freeSlots: number[] = [];
+  #nextSlot = 0;
+  /** The request of the last `add` and its slot: a request's attempts usually come together. */
+  #lastRequestId: string | undefined;
+  #lastSlot = -1;
+
+  /** One more than the highest slot ever given: slots are below it. */
+  get slotLimit(): number {
+    return this.#nextSlot;
+  }
+
+  /** Keys held (for tests and diagnostics). */
+  get size(): number {
+    let count = this.#otherKeys.size;
+    for (const slot of this.#slots.values()) {
+      for (let rest = this.#attemptBits[slot] as number; rest !== 0; rest &= rest - 1) count += 1;
+    }
+    return count;
+  }
+
+  /** Adds the key and returns its request's slot; -1 (and nothing changes) when it is held already. */
+  add(requestId: string, attempt: number): number {
+    const bit = attemptBit(attempt);
+    let slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slots.get(requestId);
+    if (slot !== undefined) {
+      this.#lastRequestId = requestId;
+      this.#lastSlot = slot;
+      if (bit === 0) {
+        const key = joinedKey(requestId, attempt);
+        if (this.#otherKeys.has(key)) return -1;
+        this.#otherKeys.add(key);
+        this.#otherCounts[slot] = (this.#otherCounts[slot] as number) + 1;
+        return slot;
+      }
+      const bits = this.#attemptBits[slot] as number;
+      if ((bits & bit) !== 0) return -1;
+      this.#attemptBits[slot] = bits | bit;
+      return slot;
+    }
+    slot = this.#takeSlot();
+    this.#slots.set(requestId, slot);
+    this.#lastRequestId = requestId;
+    this.#lastSlot = slot;
+    if (bit === 0) {
+      this.#otherKeys.add(joinedKey(requestId, attempt));
+      this.#otherCounts[slot] = 1;
+    } else this.#attemptBits[slot] = bit;
+    return slot;
+  }
+
+  /** Whether the key is held. */
+  has(requestId: string, attempt: number): boolean {
+    const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slots.get(requestId);
+    if (slot === undefined) return false;
+    const bit = attemptBit(attempt);
+    if (bit === 0) return this.#otherKeys.has(joinedKey(requestId, attempt));
+    return ((this.#attemptBits[slot] as number) & bit) !== 0;
+  }
+
+  /** Removes the key (a record evicted from memory), freeing its request's slot when it was the last. */
+  delete(requestId: string, attempt: number): void {
+    const slot = this.#slots.get(requestId);
+    if (slot === undefined) return;
+    const bit = attemptBit(attempt);
+    if (bit === 0) {
+      if (this.#otherKeys.delete(joinedKey(requestId, attempt))) this.#otherCounts[slot] = (this.#otherCounts[slot] as number) - 1;
+    } else this.#attemptBits[slot] = (this.#attemptBits[slot] as number) & ~bit;
+    if (this.#attemptBits[slot] === 0 && this.#otherCounts[slot] === 0) {
+      this.#slots.delete(requestId);
+      this.#freeSlots.push(slot);
+      if (requestId === this.#lastRequestId) this.#lastRequestId = undefined;
+    }
+  }
+
+  #takeSlot(): number {
+    const free = this.#freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.#nextSlot;
+    this.#nextSlot += 1;
+    if (slot === this.#attemptBits.length) {
+      this.#attemptBits = grow(this.#attemptBits);
+      this.#otherCounts = grow(this.#otherCounts);
+    }
+    return slot;
+  }
+}
+
+function grow(values: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(values.length * 2);
+  larger.set(values);
+  return larger;
+}
+
+/** The attempt's bit (1 << (attempt - 1)) for integers 1 to 30, else 0. */
+function attemptBit(attempt: number): number {
+  return Number.isInteger(attempt) && attempt >= 1 && attempt <= 30 ? 1 << (attempt - 1) : 0;
+}
+
+function joinedKey(requestId: string, attempt: number): string {
+  return `${requestId}\u0000${attempt}`;
+}
