@@ -17,25 +17,30 @@ export interface CallScopeOptions {
 
 /**
  * The life of one call: the caller's `signal`, the `timeoutMs` deadline and (for streams) the
- * consumer leaving, folded into one signal that every attempt, backoff wait and stream read
- * listens to.
+ * consumer leaving, folded into one end. A stream attempt's controller {@link follow}s it (aborted
+ * directly, no listener); a send races against {@link signal}; backoff waits listen to it. A
+ * call that nothing can end early creates no signal at all.
  */
 export class CallScope {
-  readonly signal: AbortSignal | undefined;
-  readonly #controller: AbortController | undefined;
+  #controller: AbortController | undefined;
+  readonly #closable: boolean;
   readonly #userSignal: AbortSignal | undefined;
   readonly #timeoutMs: number | undefined;
   readonly #startedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #cause: EndCause | undefined;
+  /** Attempt controllers aborted directly when the call ends (no listener per attempt). */
+  #followers: AbortController[] | undefined;
   readonly #onUserAbort = () => this.#finish('aborted');
 
   constructor(options: CallScopeOptions = {}) {
     this.#userSignal = options.signal;
     this.#timeoutMs = options.timeoutMs;
-    if (!options.signal && options.timeoutMs === undefined && !options.closable) return;
+    this.#closable = options.closable === true;
+    // A stream with no caller signal and no deadline can only be closed by its consumer:
+    // its signal is created when something asks for it (a backoff wait), most calls never do.
+    if (!options.signal && options.timeoutMs === undefined) return;
     this.#controller = new AbortController();
-    this.signal = this.#controller.signal;
     if (options.signal?.aborted) {
       this.#finish('aborted');
       return;
@@ -45,6 +50,30 @@ export class CallScope {
       this.#timer = setTimeout(() => this.#finish('timeout'), options.timeoutMs);
       this.#timer.unref?.();
     }
+  }
+
+  /**
+   * Aborted when the call ends early: with a caller signal or a deadline (and, created on
+   * demand, for a stream); undefined for a call nothing can end early.
+   */
+  get signal(): AbortSignal | undefined {
+    if (this.#controller === undefined && this.#closable) {
+      this.#controller = new AbortController();
+      if (this.#cause) this.#controller.abort(this.#reason());
+    }
+    return this.#controller?.signal;
+  }
+
+  /**
+   * Makes `controller` (one attempt's) abort, with the call's reason, when the call ends early;
+   * at once when it already has. Cheaper than linking signals: no listener, no composite signal.
+   */
+  follow(controller: AbortController): void {
+    if (this.#cause) {
+      controller.abort(this.#reason());
+      return;
+    }
+    (this.#followers ??= []).push(controller);
   }
 
   /** Whether the call was ended early (caller's abort, deadline, consumer gone). */
@@ -119,10 +148,20 @@ export class CallScope {
     }
   }
 
-  /** Releases the timer and the listener on the caller's signal. */
+  /** Releases the timer, the listener on the caller's signal and the attempts it follows. */
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    this.#followers = undefined;
+  }
+
+  /**
+   * The error for a read cut by `signal` (an attempt's, following this scope): the scope's
+   * error when the call ended, else the signal's reason when it is a `ProviderError` (a stream
+   * deadline), else kind `aborted`.
+   */
+  abortError(signal: AbortSignal, candidate: Candidate): ProviderError {
+    return this.#abortError(signal, candidate);
   }
 
   #abortError(signal: AbortSignal, candidate: Candidate): ProviderError {
@@ -136,6 +175,14 @@ export class CallScope {
     if (this.#cause) return;
     this.#cause = cause;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#controller?.abort(cause === 'aborted' ? this.#userSignal?.reason : new Error(cause === 'timeout' ? 'deadline passed' : 'consumer closed the stream'));
+    const reason = this.#reason();
+    this.#controller?.abort(reason);
+    const followers = this.#followers;
+    this.#followers = undefined;
+    if (followers) for (const follower of followers) follower.abort(reason);
+  }
+
+  #reason(): unknown {
+    return this.#cause === 'aborted' ? this.#userSignal?.reason : new Error(this.#cause === 'timeout' ? 'deadline passed' : 'consumer closed the stream');
   }
 }

@@ -5,6 +5,7 @@ import type { ProviderStreamEvent } from '../spec/provider-stream-event.js';
 import type { Usage } from '../spec/usage.js';
 import type { Candidate } from './candidate.js';
 import { failedAttemptUsage } from './failed-attempt-usage.js';
+import { GuardedReader } from './guarded-reader.js';
 import type { OrchestratorCore } from './orchestrator-core.js';
 import { providerRequestFor } from './provider-request-for.js';
 import type { RequestContext } from './request-context.js';
@@ -18,8 +19,10 @@ export interface OpenedStream {
   iterator: AsyncIterator<ProviderStreamEvent>;
   /** Aborts this attempt alone (a consumer that stopped reading, a stream deadline). */
   controller: AbortController;
-  /** The attempt's signal: the call's and the attempt's own; reads race against it. */
+  /** The attempt's signal: aborted by the attempt's own deadlines and when the call ends. */
   signal: AbortSignal;
+  /** Reads the attempt's events; every read ends as soon as {@link signal} is aborted. Disposed by whoever ends it. */
+  reader: GuardedReader<ProviderStreamEvent>;
   /** The attempt's idle deadline (the first-chunk one is met at commit). Disposed by whoever ends it. */
   watchdog: StreamWatchdog;
   startedAt: number;
@@ -40,7 +43,9 @@ export interface OpenedStream {
 export async function openStream(core: OrchestratorCore, context: RequestContext, candidate: Candidate, attempt: number): Promise<OpenedStream> {
   const { scope, request } = context;
   const controller = new AbortController();
-  const signal = scope.signal ? AbortSignal.any([scope.signal, controller.signal]) : controller.signal;
+  // Aborted by the scope itself when the call ends: no composite signal, no listener.
+  scope.follow(controller);
+  const { signal } = controller;
   const startedAt = performance.now();
   const { timeouts } = core.config;
   const watchdog = new StreamWatchdog(controller, candidate, {
@@ -48,12 +53,14 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
     idleTimeoutMs: request.idleTimeoutMs ?? timeouts.idleTimeoutMs,
   });
   let iterator: AsyncIterator<ProviderStreamEvent> | undefined;
+  let reader: GuardedReader<ProviderStreamEvent> | undefined;
   let usage: Usage | undefined;
   try {
     const provider = core.provider(candidate.provider);
     iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, signal))[Symbol.asyncIterator]();
+    reader = new GuardedReader(iterator, signal, () => scope.abortError(signal, candidate));
     for (;;) {
-      const result = await scope.race(iterator.next(), candidate, signal);
+      const result = await reader.next();
       if (result.done) {
         throw new ProviderError({
           provider: candidate.provider,
@@ -71,12 +78,12 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
         case 'text-delta':
           if (event.text.length > 0) {
             watchdog.onText();
-            return { candidate, attempt, iterator, controller, signal, watchdog, startedAt, text: event.text, usage, finish: undefined };
+            return { candidate, attempt, iterator, controller, signal, reader, watchdog, startedAt, text: event.text, usage, finish: undefined };
           }
           break;
         case 'finish':
           watchdog.dispose();
-          return { candidate, attempt, iterator, controller, signal, watchdog, startedAt, text: '', usage, finish: event };
+          return { candidate, attempt, iterator, controller, signal, reader, watchdog, startedAt, text: '', usage, finish: event };
         default: {
           const unreachable: never = event;
           throw new Error(`unknown stream event ${JSON.stringify(unreachable)}`);
@@ -85,6 +92,7 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
     }
   } catch (thrown) {
     watchdog.dispose();
+    reader?.dispose();
     // Aborted before the catch: a stream deadline cut the attempt while the provider worked.
     const cutOff = controller.signal.aborted;
     controller.abort();

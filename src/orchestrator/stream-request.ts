@@ -3,6 +3,7 @@ import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { AttemptStatus, ChatResponse, ChatStream, StreamChunk } from '../spec/chat-response.js';
 import { CallScope } from './call-scope.js';
+import { drainAfterFinish } from './drain-after-finish.js';
 import { estimateUsage } from './estimate-usage.js';
 import { type OpenedStream, openStream } from './open-stream.js';
 import type { OrchestratorCore } from './orchestrator-core.js';
@@ -20,7 +21,9 @@ interface Settle {
  * then fall back like `send`; after it, a failure ends the stream with `StreamInterruptedError`
  * (a caller's abort with a `ProviderError` of kind `aborted`). A consumer that stops reading
  * (`break`, or `return()` even while a read is pending) aborts the upstream request; the attempt
- * is still recorded with the usage seen. The call starts when iteration starts.
+ * is still recorded with the usage seen. After the terminal event the attempt is read on to
+ * its natural end (bounded: see `drainAfterFinish`), so a completed request is not aborted.
+ * The call starts when iteration starts.
  *
  * @param onStart called when iteration starts, with the promise that settles when the call ends.
  */
@@ -66,6 +69,8 @@ async function* runStream(core: OrchestratorCore, context: RequestContext, settl
   const { scope, request } = context;
   let open: OpenedStream | undefined;
   let outcome: { error: unknown } | { response: ChatResponse } | undefined;
+  // The adapter's iterator ended by itself (read past its terminal event): nothing to cancel.
+  let drained = false;
 
   const finishAttempt = (stream: OpenedStream, status: AttemptStatus, error?: ProviderError) => {
     core.recorder.record(context, {
@@ -97,7 +102,7 @@ async function* runStream(core: OrchestratorCore, context: RequestContext, settl
     while (!stream.finish) {
       let failure: unknown;
       try {
-        const result = await scope.race(stream.iterator.next(), stream.candidate, stream.signal);
+        const result = await stream.reader.next();
         if (!result.done) {
           const event = result.value;
           stream.watchdog.onEvent();
@@ -155,19 +160,25 @@ async function* runStream(core: OrchestratorCore, context: RequestContext, settl
         requestId: context.requestId,
       },
     };
+    // Read to the body's natural end rather than abort a request that completed (bounded).
+    stream.watchdog.dispose();
+    drained = await drainAfterFinish(stream.iterator);
+    if (!drained) stream.controller.abort();
   } finally {
     open?.watchdog.dispose();
+    open?.reader.dispose();
     if (open && !outcome) {
       // The consumer stopped reading (break / return) at a yield: cancel upstream, bill what was seen.
-      open.controller.abort();
       const error = scope.done ? scope.error(open.candidate) : consumerClosed(open);
+      // With a reason: an abort without one builds a DOMException.
+      open.controller.abort(error);
       finishAttempt(open, 'aborted', error);
       outcome = { error };
     }
     if (outcome && 'response' in outcome) settle.resolve(outcome.response);
     else settle.reject(outcome?.error ?? consumerClosed(open));
     // Not awaited: an adapter that ignores its signal must not hold the caller here.
-    open?.iterator.return?.()?.catch(() => {});
+    if (!drained) open?.iterator.return?.()?.catch(() => {});
     scope.dispose();
   }
 }

@@ -140,8 +140,9 @@ describe('stream deadlines: first_chunk_timeout_ms and idle_timeout_ms', () => {
     const { texts, error } = await drain(orch.stream({ messages }));
     expect(error).toBeUndefined();
     expect(texts).toEqual(pieces);
-    // One first-chunk timer and one idle timer for the whole attempt.
-    expect(setTimeoutSpy).toHaveBeenCalledTimes(2);
+    // One first-chunk timer and one idle timer for the whole attempt, and one bounding the
+    // read past its terminal event (drainAfterFinish): none per chunk.
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(3);
   });
 
   it('is off by default and for 0, and rejects a negative override', async () => {

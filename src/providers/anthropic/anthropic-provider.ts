@@ -9,8 +9,8 @@ import type { ProviderStreamEvent } from '../../spec/provider-stream-event.js';
 import { mapAnthropicError } from './map-anthropic-error.js';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { mapAnthropicRequest } from './map-anthropic-request.js';
+import { type AnthropicRawEvent, type AnthropicStreamState, mapAnthropicStreamEvent } from './map-anthropic-stream-event.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
-import { type AnthropicRawEvent, readAnthropicStream } from './read-anthropic-stream.js';
 
 /** Options of {@link AnthropicProvider}. */
 export interface AnthropicProviderOptions {
@@ -24,6 +24,9 @@ export interface AnthropicProviderOptions {
    */
   baseUrl?: string;
 }
+
+/** The reason a stream left early is aborted with: one object, so no `DOMException` is built per abort. */
+const stoppedEarly = new Error('the stream was left before it completed');
 
 /** The SDK's own limit for a non-streaming call; passing it also skips its "use streaming" check. */
 const nonStreamingTimeoutMs = 10 * 60 * 1000;
@@ -96,8 +99,16 @@ export class AnthropicProvider implements BaseLLMProvider {
       } catch (error) {
         throw mapAnthropicError(error, context);
       }
+      // The mapping runs in this loop (not a nested generator): one generator less per stream.
+      const state: AnthropicStreamState = { textSeen: false };
+      const where = { provider: this.name, model: request.model };
       try {
-        yield* readAnthropicStream(events, { provider: this.name, model: request.model, signal: request.signal });
+        for await (const event of events) {
+          // Events already buffered when the signal fired are not delivered: an abort ends the stream now.
+          request.signal.throwIfAborted();
+          const mapped = mapAnthropicStreamEvent(event, state, where);
+          if (mapped !== undefined) yield mapped;
+        }
       } catch (error) {
         throw mapAnthropicError(error, context);
       }
@@ -106,7 +117,7 @@ export class AnthropicProvider implements BaseLLMProvider {
       completed = true;
     } finally {
       request.signal.removeEventListener('abort', forwardAbort);
-      if (!completed) upstream.abort();
+      if (!completed) upstream.abort(stoppedEarly);
     }
   }
 

@@ -37,6 +37,9 @@ export interface OpenAIProviderOptions {
 
 const maxModelPages = 100;
 
+/** The reason a stream left early is aborted with: one object, so no `DOMException` is built per abort. */
+const stoppedEarly = new Error('the stream was left before it completed');
+
 /**
  * The adapter for OpenAI's Chat Completions API and any OpenAI-compatible server, through the
  * official `openai` SDK (loaded on first use, one client per instance, SDK retries off).
@@ -86,7 +89,9 @@ export class OpenAIProvider implements BaseLLMProvider {
    * usage chunk (`stream_options.include_usage`), and `finish` only once `data: [DONE]` arrived:
    * a body that ends without it yields no `finish`. The SSE body is read here rather than through
    * the SDK's iterator, because that iterator ends the same way with or without `[DONE]` and
-   * swallows aborts. Stopping early (break/return) aborts the HTTP request.
+   * swallows aborts. Stopping early (break/return) aborts the HTTP request; reading on after
+   * `finish` reads the body to its end (what follows `[DONE]` is ignored) and ends the request
+   * normally.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     const handle = await this.#loadClient();
@@ -120,6 +125,15 @@ export class OpenAIProvider implements BaseLLMProvider {
           if (data.startsWith('[DONE]')) {
             completed = true;
             yield { type: 'finish', finishReason, ...(responseModel === undefined ? {} : { responseModel }) };
+            // A consumer that reads on gets the body read to its end: the request then ends
+            // normally instead of being cancelled. Whatever follows `[DONE]` carries nothing.
+            try {
+              for (;;) {
+                if (controller.signal.aborted || (await events.next()).done) break;
+              }
+            } catch {
+              // The request already completed; a failure while reading its tail changes nothing.
+            }
             return;
           }
           const chunk = this.#parseChunk(data, handle, request.model, response.headers);
@@ -136,7 +150,7 @@ export class OpenAIProvider implements BaseLLMProvider {
       }
     } finally {
       dispose();
-      if (!completed) controller.abort();
+      if (!completed) controller.abort(stoppedEarly);
     }
   }
 

@@ -4,6 +4,9 @@ export interface ServerSentEvent {
   data: string;
 }
 
+/** The reason a body is cancelled with: one object, so an early stop builds no `DOMException`. */
+const stoppedReading = new Error('the consumer stopped reading the event stream');
+
 /**
  * Parses a `text/event-stream` body into events (WHATWG rules: `\n`, `\r\n` or `\r` line ends,
  * `:` comments, multi-line `data`). An event cut off by the body's end is dropped, as the
@@ -48,7 +51,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
       }
     }
   } finally {
-    if (!finished) void reader.cancel().catch(() => {});
+    if (!finished) void reader.cancel(stoppedReading).catch(() => {});
     reader.releaseLock();
   }
 }
