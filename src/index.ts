@@ -31,6 +31,7 @@ export type { ConfigurationIssue } from './errors/configuration-error.js';
 export type { ErrorKind } from './errors/error-kind.js';
 export type { ProviderErrorOptions } from './errors/provider-error.js';
 export type { CostSink } from './cost/cost-sink.js';
+export type { CostTrackerOptions, UnpricedModel } from './cost/cost-tracker.js';
 export type { UsageRecord } from './cost/usage-record.js';
 export type { CostReport, CostSummary, ReportOptions } from './cost/cost-report.js';
 export type { OrchestratorEvents, OrchestratorEventName } from './orchestrator/orchestrator-events.js';
@@ -46,6 +47,7 @@ export type {
   ChatResponse,
   ChatStream,
   FinishReason,
+  ProviderModelListing,
   ProviderRequest,
   ProviderResult,
   ProviderStreamEvent,

@@ -24,6 +24,7 @@ import { createProvider } from './providers/create-provider.js';
 import type { ModelInfo } from './registry/model-info.js';
 import { ModelLifecycle, shippedLifecycle } from './registry/model-lifecycle.js';
 import { ModelPolicy } from './registry/model-policy.js';
+import { listProviderModels } from './registry/list-provider-models.js';
 import { ModelRegistry, type RefreshResult } from './registry/model-registry.js';
 import { readRegistryCache, RegistryCacheWriter } from './registry/registry-cache-file.js';
 import type { BaseLLMProvider } from './spec/base-llm-provider.js';
@@ -120,7 +121,7 @@ export class LLMOrchestrator {
       : undefined;
     this.registry = new ModelRegistry({
       providers: () => this.#config.providerOrder.filter((name) => this.#config.providers[name]?.available),
-      listModels: (name) => this.#provider(name).listModels(),
+      listModels: (name) => listProviderModels(this.#provider(name)),
       lifecycle: (name, model) => lifecycle.find(name, model),
       onChange: () => this.#cacheWriter?.schedule(),
     });
@@ -149,8 +150,14 @@ export class LLMOrchestrator {
     });
     const onSinkWarning = (warning: { code: string; message: string }) => this.#warn(warning.code, warning.message);
     this.#ownsTracker = options.tracker === undefined;
-    this.tracker = options.tracker ?? new CostTracker({ sessionId: this.sessionId, onWarning: onSinkWarning });
     const { costTracking } = this.#config;
+    this.tracker =
+      options.tracker ??
+      new CostTracker({
+        sessionId: this.sessionId,
+        onWarning: onSinkWarning,
+        ...(costTracking.maxRecordsInMemory !== undefined ? { maxRecordsInMemory: costTracking.maxRecordsInMemory } : {}),
+      });
     if (costTracking.enabled) {
       const files = [...(costTracking.logPath ? [{ type: 'jsonl' as const, path: costTracking.logPath }] : []), ...costTracking.sinks];
       // A tracker shared by several orchestrators gets each file once, not once per orchestrator.
@@ -161,7 +168,9 @@ export class LLMOrchestrator {
         if (attached.has(key)) continue;
         attached.add(key);
         const onError = (error: unknown) => this.#sinkFailed(file.path, error);
-        this.tracker.addSink(file.type === 'csv' ? new CsvSink(file.path, { onError }) : new JsonlSink(file.path, { onError }));
+        // A tracker bounded in memory bounds its files' duplicate guards alike.
+        const sinkOptions = { onError, maxRememberedKeys: this.tracker.maxRecordsInMemory };
+        this.tracker.addSink(file.type === 'csv' ? new CsvSink(file.path, sinkOptions) : new JsonlSink(file.path, sinkOptions));
       }
     }
     const secrets = collectSecrets(this.#config);
@@ -268,6 +277,7 @@ export class LLMOrchestrator {
     if (!this.registry.hasListed(provider)) {
       const [result] = await this.registry.refresh(provider);
       if (result && !result.ok) throw result.error;
+      if (result) this.#warnLegacy(result);
     }
     return this.registry.list(provider, options);
   }
@@ -284,8 +294,17 @@ export class LLMOrchestrator {
       for (const model of result.deprecated) {
         this.#warn('model_unlisted', `Model '${model}' of '${result.provider}' is no longer listed: marked deprecated`, result.provider, model);
       }
+      this.#warnLegacy(result);
     }
     return results;
+  }
+
+  /** One `model_legacy` warning per model a refresh newly found listed as legacy. */
+  #warnLegacy(result: RefreshResult): void {
+    for (const model of result.legacy) {
+      const reason = this.registry.get(result.provider, model)?.deprecationReason ?? 'listed as legacy by the provider';
+      this.#warn('model_legacy', `Model '${model}' of '${result.provider}' is shown as deprecated: ${reason}; it is still served`, result.provider, model);
+    }
   }
 
   /**

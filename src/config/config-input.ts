@@ -218,6 +218,15 @@ export interface CostTrackingInput {
    * @example { openai: { 'my-finetune': { input: 0.3, output: 1.2 } } }
    */
   pricing?: Record<string, Record<string, ModelPriceInput>> | undefined;
+  /**
+   * The most usage records the tracker keeps in memory; past it the oldest leave memory (the
+   * ledger files still get every record, and `totalCost()` / `sessionCost()` stay exact), so a
+   * long-running server stays bounded. `records()`, `report()` and the exports then cover the
+   * newest records only.
+   * @default unlimited
+   * @example 100000
+   */
+  max_records_in_memory?: number | undefined;
 }
 
 /** One entry of `models.lifecycle`: adds to or overrides the shipped lifecycle data. */

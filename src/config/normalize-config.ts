@@ -127,6 +127,7 @@ export function normalizeConfig(
       ...(costTracking.log_path ? { logPath: resolve(options.baseDirectory, costTracking.log_path) } : {}),
       sinks: costTracking.sinks.map((sink) => ({ type: sink.type, path: resolve(options.baseDirectory, sink.path) })),
       pricing: costTracking.pricing,
+      ...(costTracking.max_records_in_memory !== undefined ? { maxRecordsInMemory: costTracking.max_records_in_memory } : {}),
     },
   };
   if (parsed.models) {

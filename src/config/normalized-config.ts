@@ -85,6 +85,8 @@ export interface NormalizedConfig {
     logPath?: string;
     sinks: Array<{ type: 'csv' | 'jsonl'; path: string }>;
     pricing: PricingOverrides;
+    /** The most records the tracker keeps in memory; unlimited when absent. */
+    maxRecordsInMemory?: number;
   };
   /** Present only when the config has `models` (the orchestrator defaults it otherwise). */
   models?: NormalizedModelsConfig;

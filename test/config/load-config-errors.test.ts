@@ -207,6 +207,11 @@ const badConfigs: BadConfig[] = [
     issues: [{ path: 'cost_tracking.pricing.mistral', message: "'mistral' is neither a provider entry (openai) nor a provider type" }],
   },
   {
+    name: 'max_records_in_memory of 0',
+    input: config({ cost_tracking: { max_records_in_memory: 0 } }),
+    issues: [{ path: 'cost_tracking.max_records_in_memory', message: 'must be >= 1' }],
+  },
+  {
     name: 'unknown sink type',
     input: config({ cost_tracking: { sinks: [{ type: 'parquet', path: './x' }] } }),
     issues: [{ path: 'cost_tracking.sinks[0].type', message: 'must be one of csv, jsonl' }],

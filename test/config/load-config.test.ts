@@ -178,6 +178,14 @@ describe('loadConfig: good configs', () => {
     expect(config.costTracking).not.toHaveProperty('logPath');
   });
 
+  it('passes cost_tracking.max_records_in_memory on as maxRecordsInMemory', () => {
+    const { config } = loadConfig(
+      { active_provider: 'anthropic', providers: { anthropic: { api_key: 'k', fallback_models: ['claude-a'] } }, cost_tracking: { max_records_in_memory: 50_000 } },
+      { env: {} },
+    );
+    expect(config.costTracking).toEqual({ enabled: true, sinks: [], pricing: {}, maxRecordsInMemory: 50_000 });
+  });
+
   it('marks a provider whose key variable is empty or unset unavailable, with a warning naming the variable', () => {
     const { config, warnings } = loadConfig(
       {

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
+import { bedrockControlOrigin, createBedrockProvider } from '../providers/bedrock/bedrock-test-helpers.js';
+import { createMswServer } from '../setup/msw-server.js';
+import { orchestratorOver, twoProviderConfig } from '../support/orchestrator-fixture.js';
+import { answer, ScriptedProvider } from '../support/scripted-provider.js';
+
+const server = createMswServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const messages = [{ role: 'user' as const, content: 'hi' }];
+
+describe('cost_tracking.max_records_in_memory', () => {
+  it('bounds the tracker while the ledger file and the running totals keep every record', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'llm-orch-window-'));
+    try {
+      const ledger = join(directory, 'ledger.jsonl');
+      const base = twoProviderConfig();
+      const provider = new ScriptedProvider('a', { a1: [answer('one', 1_000_000, 0), answer('two', 1_000_000, 0), answer('three', 1_000_000, 0)] });
+      const { orch, named } = orchestratorOver({ ...base, cost_tracking: { ...base.cost_tracking, log_path: ledger, max_records_in_memory: 2 } }, [provider]);
+      for (let call = 0; call < 3; call += 1) await orch.send({ messages });
+      await orch.close();
+
+      expect(orch.tracker.maxRecordsInMemory).toBe(2);
+      expect(orch.tracker.records().map((record) => record.attempt)).toEqual([1, 1]);
+      // a1 costs $1 per 1M input tokens: three calls of 1M tokens each.
+      expect(orch.tracker.totalCost()).toBe(3);
+      expect(readFileSync(ledger, 'utf8').trim().split('\n')).toHaveLength(3);
+      expect(named('warning').filter((warning) => warning.code === 'records_evicted')).toHaveLength(1);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps every record by default', async () => {
+    const provider = new ScriptedProvider('a', { a1: [answer('one'), answer('two'), answer('three')] });
+    const { orch } = orchestratorOver(twoProviderConfig(), [provider]);
+    for (let call = 0; call < 3; call += 1) await orch.send({ messages });
+    expect(orch.tracker.maxRecordsInMemory).toBe(Number.POSITIVE_INFINITY);
+    expect(orch.tracker.records()).toHaveLength(3);
+  });
+});
+
+describe('a provider listing that calls a model legacy (Bedrock)', () => {
+  const summary = (modelId: string, status: string) => ({
+    modelId,
+    modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`,
+    outputModalities: ['TEXT'],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    modelLifecycle: { status },
+  });
+
+  it('hides the model from listModels unless includeDeprecated, and warns model_legacy once', async () => {
+    server.use(
+      http.get(`${bedrockControlOrigin}/foundation-models`, () =>
+        HttpResponse.json({ modelSummaries: [summary('anthropic.claude-older-v1:0', 'LEGACY'), summary('anthropic.claude-newer-v1:0', 'ACTIVE')] }),
+      ),
+    );
+    const warnings: Array<{ code: string; message: string }> = [];
+    const orch = new LLMOrchestrator(
+      { active_provider: 'bedrock', providers: { bedrock: { region: 'us-east-1', fallback_models: ['anthropic.claude-newer-v1:0'] } } },
+      { providers: { bedrock: createBedrockProvider() }, logger: { warn: () => undefined } },
+    );
+    orch.on('warning', (warning) => warnings.push(warning));
+
+    expect((await orch.listModels('bedrock')).map((model) => model.id)).toEqual(['anthropic.claude-newer-v1:0']);
+    expect(await orch.listModels('bedrock', { includeDeprecated: true })).toEqual([
+      expect.objectContaining({ id: 'anthropic.claude-newer-v1:0', deprecated: false }),
+      expect.objectContaining({ id: 'anthropic.claude-older-v1:0', deprecated: true, deprecationReason: 'Bedrock lists it as LEGACY' }),
+    ]);
+    await orch.refreshModels('bedrock');
+    expect(warnings.filter((warning) => warning.code === 'model_legacy')).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("'anthropic.claude-older-v1:0' of 'bedrock' is shown as deprecated: Bedrock lists it as LEGACY") }),
+    ]);
+    await orch.close();
+  });
+});
