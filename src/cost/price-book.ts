@@ -1,7 +1,7 @@
 import type { ModelPriceOverride, PricingOverrides } from '../config/normalized-config.js';
 import type { Usage } from '../spec/usage.js';
 import { CATALOGUE_PRICE_SOURCE, OVERRIDE_PRICE_SOURCE } from './catalogue-version.js';
-import { findCatalogueModel, loadCatalogue, type CatalogueModel } from './find-catalogue-model.js';
+import { findCatalogueModel, linearPrice, loadCatalogue, type CatalogueModel } from './find-catalogue-model.js';
 import { priceWithOverride } from './price-with-override.js';
 import { roundUsd } from './round-usd.js';
 
@@ -90,12 +90,16 @@ export class PriceBook {
 }
 
 function priceFromCatalogue(catalogue: CatalogueModel, model: string, usage: Usage, timestamp?: Date): number | undefined {
+  // The catalogue wants all input, its cached parts included; an adapter that forgot to add
+  // cache reads back in must not make the catalogue reject the usage.
+  const input = Math.max(usage.inputTokens, usage.cacheReadTokens + usage.cacheWriteTokens);
+  if (catalogue.linear) {
+    return linearPrice(catalogue.linear, { input, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens });
+  }
   try {
     const result = loadCatalogue().calcPrice(
       {
-        // The catalogue wants all input here, its cached parts included; an adapter that forgot
-        // to add cache reads back in must not make the catalogue reject the usage.
-        input_tokens: Math.max(usage.inputTokens, usage.cacheReadTokens + usage.cacheWriteTokens),
+        input_tokens: input,
         output_tokens: usage.outputTokens,
         cache_read_tokens: usage.cacheReadTokens,
         cache_write_tokens: usage.cacheWriteTokens,
