@@ -173,6 +173,12 @@ export class LLMOrchestrator {
         this.tracker.addSink(file.type === 'csv' ? new CsvSink(file.path, sinkOptions) : new JsonlSink(file.path, sinkOptions));
       }
     }
+    if (options.tracker && costTracking.maxRecordsInMemory !== undefined && options.tracker.maxRecordsInMemory !== costTracking.maxRecordsInMemory) {
+      this.#warn(
+        'config_ignored',
+        `cost_tracking.max_records_in_memory (${costTracking.maxRecordsInMemory}) does not apply to the tracker given in options.tracker (it keeps ${options.tracker.maxRecordsInMemory}): set maxRecordsInMemory where that tracker is made`,
+      );
+    }
     const secrets = collectSecrets(this.#config);
     const recorder = new AttemptRecorder({
       tracker: this.tracker,
@@ -299,9 +305,17 @@ export class LLMOrchestrator {
     return results;
   }
 
-  /** One `model_legacy` warning per model a refresh newly found listed as legacy. */
+  /**
+   * One `model_legacy` warning per configured model (the entry's `fallback_models`, or the
+   * `active_model` of the active provider) a refresh newly found listed as legacy. The others
+   * are marked without a warning: a Bedrock account lists dozens of legacy models.
+   */
   #warnLegacy(result: RefreshResult): void {
+    const entry = this.#config.providers[result.provider];
+    const configured = new Set(entry?.fallbackModels ?? []);
+    if (result.provider === this.#config.activeProvider) configured.add(this.#config.activeModel);
     for (const model of result.legacy) {
+      if (!configured.has(model)) continue;
       const reason = this.registry.get(result.provider, model)?.deprecationReason ?? 'listed as legacy by the provider';
       this.#warn('model_legacy', `Model '${model}' of '${result.provider}' is shown as deprecated: ${reason}; it is still served`, result.provider, model);
     }

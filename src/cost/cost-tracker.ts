@@ -36,9 +36,12 @@ export interface CostTrackerOptions {
    * `totalCost()` (unfiltered), `sessionCost()` and `unpriced()` stay exact over every record
    * ever held (running sums). `records()`, `report()`, `totalCost(filter)`, `exportCsv()` and
    * `exportJsonl()` cover only the records still held: the newest `maxRecordsInMemory`. The
-   * duplicate guard forgets an evicted record's `(request_id, attempt)` with it. The first
-   * eviction raises one `records_evicted` warning. With `fromJsonl`, the ledger is read whole
-   * and its newest records kept. A positive integer, or `Infinity`.
+   * duplicate guard forgets an evicted record's `(request_id, attempt)` with it, so a key
+   * recorded again after its first record left memory is accepted and counted again (the
+   * orchestrator never repeats a key; a caller of `record()` that might, should not set a
+   * limit). The first eviction raises one `records_evicted` warning. With `fromJsonl`, the
+   * ledger is read whole (repeats found over the whole file) and its newest records kept. A
+   * positive integer, or `Infinity`.
    * @default Infinity (every record stays in memory)
    * @example new CostTracker({ sinks: [new JsonlSink('usage.jsonl')], maxRecordsInMemory: 100_000 })
    */
@@ -105,11 +108,14 @@ export class CostTracker {
    * skipped with a `ledger_line_skipped` warning naming the line, kept in `loadWarnings` and
    * sent to `onWarning`; blank lines are skipped silently. Loaded records are not written to
    * the sinks. With `maxRecordsInMemory`, the newest records are kept and the running totals
-   * cover them all.
+   * cover them all; repeats are found over the whole file (a key guard kept for the load only),
+   * so the totals do not depend on the limit.
    * @throws when the file cannot be read (missing, a directory, no permission).
    */
   static async fromJsonl(path: string, options: CostTrackerOptions = {}): Promise<CostTracker> {
     const tracker = new CostTracker(options);
+    // A bounded tracker forgets evicted keys: the load checks repeats against every key in the file.
+    const seen = tracker.maxRecordsInMemory === Number.POSITIVE_INFINITY ? undefined : new RecordKeyGuard();
     let lineNumber = 0;
     for await (const block of readTextBlocks(path)) {
       let start = 0;
@@ -122,7 +128,11 @@ export class CostTracker {
         // A record line starts with `{`: only other lines need the blank test.
         if (line.charCodeAt(0) !== 123 && line.trim() === '') continue;
         const parsed = parseLedgerLine(line);
-        const problem = 'problem' in parsed ? parsed.problem : tracker.#add(parsed.record) ? undefined : 'a record for this request and attempt came earlier';
+        let problem: string | undefined;
+        if ('problem' in parsed) problem = parsed.problem;
+        else if (seen?.add(parsed.record.request_id, parsed.record.attempt) === -1 || !tracker.#add(parsed.record)) {
+          problem = 'a record for this request and attempt came earlier';
+        }
         if (problem === undefined) continue;
         const warning = { code: 'ledger_line_skipped', message: `Skipped line ${lineNumber} of cost ledger '${path}': ${problem}` };
         tracker.#loadWarnings.push(warning);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { ConfigurationError } from '../errors/configuration-error.js';
 
 let requireFromHere: NodeJS.Require | undefined;
 
@@ -22,12 +23,31 @@ function getRequire(): NodeJS.Require {
  * loaded this way must ship a CommonJS build. Only for npm packages: our own `.ts` modules are
  * imported statically (vitest cannot `require` them).
  *
+ * Bundlers cannot see these loads: an app bundled into one file must keep the package external
+ * and installed. When it cannot be found, the loader throws a {@link ConfigurationError} that
+ * says so, instead of Node's bare "Cannot find module".
+ *
  * Pass the module's type: `lazyRequire<typeof import('yaml')>('yaml')`.
  */
 export function lazyRequire<T>(packageName: string): () => T {
   let loaded: T | undefined;
   return () => {
-    loaded ??= getRequire()(packageName) as T;
+    if (loaded === undefined) {
+      try {
+        loaded = getRequire()(packageName) as T;
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND') throw error;
+        throw new ConfigurationError(
+          [
+            {
+              path: packageName,
+              message: `llm-orchestrator loads '${packageName}' with require() on first use and it was not found; install it, and if your app is bundled into one file, keep zod, yaml and @pydantic/genai-prices external`,
+            },
+          ],
+          { cause: error },
+        );
+      }
+    }
     return loaded;
   };
 }

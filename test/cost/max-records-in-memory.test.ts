@@ -262,3 +262,23 @@ describe('RecordKeyGuard', () => {
     expect(guard.size).toBe(3_000);
   });
 });
+
+describe('fromJsonl with maxRecordsInMemory and a repeat older than the window', () => {
+  it('skips the repeat as an unbounded load does: the totals do not depend on the limit', async () => {
+    const temp = makeTempDirectory();
+    try {
+      const path = join(temp.directory, 'usage.jsonl');
+      const line = (id: string, cost: number) => toJsonLine(buildUsageRecord(makeInput({ requestId: id, costUsd: cost }), 's', cost));
+      writeFileSync(path, [line('r1', 1), line('r2', 0.1), line('r3', 0.1), line('r1', 1)].join('\n') + '\n');
+      const whole = await CostTracker.fromJsonl(path, { onWarning: () => {} });
+      const bounded = await CostTracker.fromJsonl(path, { maxRecordsInMemory: 2, onWarning: () => {} });
+      expect(whole.totalCost()).toBe(1.2);
+      expect(bounded.totalCost()).toBe(1.2);
+      expect(bounded.sessionCost('s')).toBe(1.2);
+      expect(bounded.loadWarnings.map((warning) => warning.message)).toEqual([expect.stringContaining('Skipped line 4')]);
+      expect(bounded.records().map((record) => record.request_id)).toEqual(['r2', 'r3']);
+    } finally {
+      temp.remove();
+    }
+  });
+});

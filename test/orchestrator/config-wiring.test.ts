@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CostTracker } from '../../src/cost/cost-tracker.js';
 import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
-import { bedrockControlOrigin, createBedrockProvider } from '../providers/bedrock/bedrock-test-helpers.js';
+import { bedrockControlOrigin, createBedrockProvider, foundationModelSummary } from '../providers/bedrock/bedrock-test-helpers.js';
 import { createMswServer } from '../setup/msw-server.js';
 import { orchestratorOver, twoProviderConfig } from '../support/orchestrator-fixture.js';
 import { answer, ScriptedProvider } from '../support/scripted-provider.js';
@@ -38,6 +39,17 @@ describe('cost_tracking.max_records_in_memory', () => {
     }
   });
 
+  it('warns that it does not apply to a tracker passed in options.tracker', () => {
+    const warnings: Array<{ code: string; message: string }> = [];
+    const tracker = new CostTracker();
+    new LLMOrchestrator(
+      { ...twoProviderConfig(), cost_tracking: { max_records_in_memory: 10 } },
+      { providers: { a: new ScriptedProvider('a'), b: new ScriptedProvider('b') }, tracker, logger: { warn: (message) => warnings.push({ code: 'logged', message }) } },
+    );
+    expect(tracker.maxRecordsInMemory).toBe(Number.POSITIVE_INFINITY);
+    expect(warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('cost_tracking.max_records_in_memory (10) does not apply to the tracker given in options.tracker') })]);
+  });
+
   it('keeps every record by default', async () => {
     const provider = new ScriptedProvider('a', { a1: [answer('one'), answer('two'), answer('three')] });
     const { orch } = orchestratorOver(twoProviderConfig(), [provider]);
@@ -48,23 +60,24 @@ describe('cost_tracking.max_records_in_memory', () => {
 });
 
 describe('a provider listing that calls a model legacy (Bedrock)', () => {
-  const summary = (modelId: string, status: string) => ({
-    modelId,
-    modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`,
-    outputModalities: ['TEXT'],
-    inferenceTypesSupported: ['ON_DEMAND'],
-    modelLifecycle: { status },
-  });
+  const summary = (modelId: string, status: string) => foundationModelSummary(modelId, { status });
 
-  it('hides the model from listModels unless includeDeprecated, and warns model_legacy once', async () => {
+  it('hides the model from listModels unless includeDeprecated, and warns model_legacy once for a configured one', async () => {
     server.use(
       http.get(`${bedrockControlOrigin}/foundation-models`, () =>
-        HttpResponse.json({ modelSummaries: [summary('anthropic.claude-older-v1:0', 'LEGACY'), summary('anthropic.claude-newer-v1:0', 'ACTIVE')] }),
+        HttpResponse.json({
+          modelSummaries: [
+            summary('anthropic.claude-older-v1:0', 'LEGACY'),
+            summary('anthropic.claude-newer-v1:0', 'ACTIVE'),
+            // Not configured: marked, not warned about (an account lists dozens of these).
+            summary('meta.llama-unused-v1:0', 'LEGACY'),
+          ],
+        }),
       ),
     );
     const warnings: Array<{ code: string; message: string }> = [];
     const orch = new LLMOrchestrator(
-      { active_provider: 'bedrock', providers: { bedrock: { region: 'us-east-1', fallback_models: ['anthropic.claude-newer-v1:0'] } } },
+      { active_provider: 'bedrock', providers: { bedrock: { region: 'us-east-1', fallback_models: ['anthropic.claude-newer-v1:0', 'anthropic.claude-older-v1:0'] } } },
       { providers: { bedrock: createBedrockProvider() }, logger: { warn: () => undefined } },
     );
     orch.on('warning', (warning) => warnings.push(warning));
@@ -73,6 +86,7 @@ describe('a provider listing that calls a model legacy (Bedrock)', () => {
     expect(await orch.listModels('bedrock', { includeDeprecated: true })).toEqual([
       expect.objectContaining({ id: 'anthropic.claude-newer-v1:0', deprecated: false }),
       expect.objectContaining({ id: 'anthropic.claude-older-v1:0', deprecated: true, deprecationReason: 'Bedrock lists it as LEGACY' }),
+      expect.objectContaining({ id: 'meta.llama-unused-v1:0', deprecated: true }),
     ]);
     await orch.refreshModels('bedrock');
     expect(warnings.filter((warning) => warning.code === 'model_legacy')).toEqual([

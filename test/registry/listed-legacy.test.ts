@@ -9,7 +9,7 @@ import { ModelRegistry } from '../../src/registry/model-registry.js';
 import { parseRegistrySnapshot } from '../../src/registry/registry-snapshot.js';
 import type { BaseLLMProvider } from '../../src/spec/base-llm-provider.js';
 import { createMswServer } from '../setup/msw-server.js';
-import { bedrockControlOrigin, createBedrockProvider } from '../providers/bedrock/bedrock-test-helpers.js';
+import { bedrockControlOrigin, createBedrockProvider, foundationModelSummary } from '../providers/bedrock/bedrock-test-helpers.js';
 
 const server = createMswServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -20,21 +20,7 @@ const legacyModel = 'anthropic.claude-old-v1:0';
 const activeModel = 'anthropic.claude-new-v1:0';
 const legacyReason = 'Bedrock lists it as LEGACY';
 
-/** A model summary as ListFoundationModels sends it. */
-function summary(modelId: string, modelLifecycle?: Record<string, string>) {
-  return {
-    modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`,
-    modelId,
-    modelName: modelId,
-    providerName: 'Anthropic',
-    inputModalities: ['TEXT'],
-    outputModalities: ['TEXT'],
-    responseStreamingSupported: true,
-    customizationsSupported: [],
-    inferenceTypesSupported: ['ON_DEMAND'],
-    ...(modelLifecycle !== undefined ? { modelLifecycle } : {}),
-  };
-}
+const summary = foundationModelSummary;
 
 const legacyWithDates = { status: 'LEGACY', legacyTime: '2025-08-25T00:00:00Z', endOfLifeTime: '2027-03-01T00:00:00Z' };
 

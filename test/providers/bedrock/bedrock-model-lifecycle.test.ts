@@ -3,28 +3,14 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bedrockLegacyReason, listBedrockTextModelDetails } from '../../../src/providers/bedrock/list-bedrock-text-models.js';
 import { createMswServer } from '../../setup/msw-server.js';
-import { bedrockControlOrigin, createBedrockProvider } from './bedrock-test-helpers.js';
+import { bedrockControlOrigin, createBedrockProvider, foundationModelSummary } from './bedrock-test-helpers.js';
 
 const server = createMswServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-/** A model summary as ListFoundationModels sends it (timestamps are RFC 3339 strings on the wire). */
-function summary(modelId: string, modelLifecycle?: Record<string, string>) {
-  return {
-    modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`,
-    modelId,
-    modelName: modelId,
-    providerName: 'Anthropic',
-    inputModalities: ['TEXT', 'IMAGE'],
-    outputModalities: ['TEXT'],
-    responseStreamingSupported: true,
-    customizationsSupported: [],
-    inferenceTypesSupported: ['ON_DEMAND'],
-    ...(modelLifecycle !== undefined ? { modelLifecycle } : {}),
-  };
-}
+const summary = foundationModelSummary;
 
 describe('Bedrock model lifecycle from ListFoundationModels', () => {
   it('reads LEGACY with its dates, ACTIVE, and a summary without the field, in one request', async () => {

@@ -70,3 +70,19 @@ export function splitBytes(bytes: Uint8Array, size: number): Uint8Array[] {
   for (let offset = 0; offset < bytes.length; offset += size) pieces.push(bytes.subarray(offset, offset + size));
   return pieces;
 }
+
+/** A foundation-model summary as ListFoundationModels sends it (timestamps are RFC 3339 strings on the wire). */
+export function foundationModelSummary(modelId: string, modelLifecycle?: Record<string, string>) {
+  return {
+    modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`,
+    modelId,
+    modelName: modelId,
+    providerName: 'Anthropic',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['TEXT'],
+    responseStreamingSupported: true,
+    customizationsSupported: [],
+    inferenceTypesSupported: ['ON_DEMAND'],
+    ...(modelLifecycle !== undefined ? { modelLifecycle } : {}),
+  };
+}
