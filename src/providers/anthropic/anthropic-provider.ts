@@ -11,6 +11,8 @@ import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { mapAnthropicRequest } from './map-anthropic-request.js';
 import { type AnthropicRawEvent, type AnthropicStreamState, mapAnthropicStreamEvent } from './map-anthropic-stream-event.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
+import type { ServerSentEvent } from '../../internal/read-server-sent-events.js';
+import { ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
 
 /** Options of {@link AnthropicProvider}. */
 export interface AnthropicProviderOptions {
@@ -27,6 +29,24 @@ export interface AnthropicProviderOptions {
 
 /** The reason a stream left early is aborted with: one object, so no `DOMException` is built per abort. */
 const stoppedEarly = new Error('the stream was left before it completed');
+
+/** The SDK's `APIError` class (its constructor is what matters here). */
+type AnthropicApiErrorClass = typeof Anthropic.APIError;
+
+/**
+ * The error the SDK's own stream iterator throws for an in-band `event: error`: an `APIError`
+ * without a status, its `type` read from `data` (`{"type":"error","error":{"type":...}}`).
+ */
+function inBandError(apiError: AnthropicApiErrorClass, data: string, headers: Headers): Error {
+  let body: unknown = data;
+  try {
+    body = JSON.parse(data) ?? data;
+  } catch {
+    // Not JSON: the raw text is the error, as in the SDK.
+  }
+  // The constructor reads `type` from `body.error.type` itself.
+  return new apiError(undefined, body as object, undefined, headers);
+}
 
 /** The SDK's own limit for a non-streaming call; passing it also skips its "use streaming" check. */
 const nonStreamingTimeoutMs = 10 * 60 * 1000;
@@ -57,19 +77,18 @@ export class AnthropicProvider implements BaseLLMProvider {
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     const context = this.#errorContext(request.model, request.signal);
     let message: Anthropic.Message;
-    // A per-call signal: the caller's may live across many attempts, and must not collect listeners.
-    const { controller, dispose } = linkAbortSignal(request.signal);
     try {
       const client = await this.#getClient();
       request.signal.throwIfAborted();
+      // The caller's signal is passed as it is: for a non-streaming call the SDK (1.x) removes
+      // its abort listener once the body is parsed or the call failed, so a long-lived signal
+      // collects no listeners, and no per-call AbortController is needed.
       message = await client.messages.create({ ...mapAnthropicRequest(request), stream: false } as Anthropic.MessageCreateParamsNonStreaming, {
-        signal: controller.signal,
+        signal: request.signal,
         timeout: nonStreamingTimeoutMs,
       });
     } catch (error) {
       throw mapAnthropicError(error, context);
-    } finally {
-      dispose();
     }
     const content = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     const usage = mapAnthropicUsage(message.usage);
@@ -80,44 +99,76 @@ export class AnthropicProvider implements BaseLLMProvider {
     return { content, finishReason, usage, responseModel: message.model };
   }
 
+  /**
+   * One streaming call. The SSE body is read here (`.asResponse()` and
+   * {@link ServerSentEventReader}, one `await` per network chunk) rather than through the SDK's
+   * `Stream` iterator, which costs nested generators, a line decoder and an abort check per
+   * event. HTTP errors still come out of the SDK as its `APIError`; an in-band `event: error`
+   * is turned into the same `APIError` the SDK's iterator throws, so {@link mapAnthropicError}
+   * classifies both as before. An event whose data is not JSON throws (kind `unknown`). Stopping
+   * early (break/return) cancels the body and aborts the HTTP request; an abort of the
+   * request's signal is thrown as kind `aborted`, never a quiet end.
+   */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
-    // Aborted in `finally` when the consumer stops early, so the upstream request is closed.
-    const upstream = new AbortController();
-    const forwardAbort = () => upstream.abort(request.signal.reason);
-    if (request.signal.aborted) forwardAbort();
-    else request.signal.addEventListener('abort', forwardAbort, { once: true });
+    // A per-call signal: the SDK adds a listener to the signal it gets and never removes it
+    // when the body is read through `.asResponse()`.
+    const { controller, dispose } = linkAbortSignal(request.signal);
     const context = this.#errorContext(request.model, request.signal);
     let completed = false;
     try {
-      let events: AsyncIterable<AnthropicRawEvent>;
+      let response: Response;
+      let apiError: AnthropicApiErrorClass;
       try {
         const client = await this.#getClient();
-        upstream.signal.throwIfAborted();
-        events = (await client.messages.create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, {
-          signal: upstream.signal,
-        })) as AsyncIterable<AnthropicRawEvent>;
+        apiError = (client.constructor as typeof Anthropic).APIError;
+        request.signal.throwIfAborted();
+        response = await client.messages
+          .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, { signal: controller.signal })
+          .asResponse();
       } catch (error) {
         throw mapAnthropicError(error, context);
       }
+      if (!response.body) throw mapAnthropicError(new TypeError('the stream response has no body'), context);
       // The mapping runs in this loop (not a nested generator): one generator less per stream.
       const state: AnthropicStreamState = { textSeen: false };
       const where = { provider: this.name, model: request.model };
+      const body = new ServerSentEventReader(response.body);
       try {
-        for await (const event of events) {
-          // Events already buffered when the signal fired are not delivered: an abort ends the stream now.
-          request.signal.throwIfAborted();
-          const mapped = mapAnthropicStreamEvent(event, state, where);
-          if (mapped !== undefined) yield mapped;
+        for (;;) {
+          let events: ServerSentEvent[] | undefined;
+          try {
+            events = await body.read();
+          } catch (error) {
+            throw mapAnthropicError(error, context);
+          }
+          if (events === undefined) break;
+          for (const { event: name, data } of events) {
+            // Events already buffered when the signal fired are not delivered: an abort ends the stream now.
+            if (request.signal.aborted) throw mapAnthropicError(request.signal.reason, context);
+            // As the SDK's iterator: events without a name (and `ping`s) carry nothing.
+            if (name === undefined || name === 'ping') continue;
+            if (name === 'error') throw mapAnthropicError(inBandError(apiError, data, response.headers), context);
+            if (data === '') continue;
+            let event: AnthropicRawEvent;
+            try {
+              event = JSON.parse(data) as AnthropicRawEvent;
+            } catch (error) {
+              throw mapAnthropicError(error, context);
+            }
+            const mapped = mapAnthropicStreamEvent(event, state, where);
+            if (mapped !== undefined) yield mapped;
+          }
         }
-      } catch (error) {
-        throw mapAnthropicError(error, context);
+        // Some fetch implementations (msw's among them) keep delivering a buffered body after an
+        // abort, and the body may end right after: an aborted stream never ends quietly.
+        if (request.signal.aborted) throw mapAnthropicError(request.signal.reason, context);
+      } finally {
+        body.close();
       }
-      // The SDK's iterator ends quietly when its request is aborted: that is not a complete stream.
-      if (request.signal.aborted) throw mapAnthropicError(request.signal.reason, context);
       completed = true;
     } finally {
-      request.signal.removeEventListener('abort', forwardAbort);
-      if (!completed) upstream.abort(stoppedEarly);
+      dispose();
+      if (!completed) controller.abort(stoppedEarly);
     }
   }
 

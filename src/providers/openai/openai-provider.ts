@@ -11,7 +11,7 @@ import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIRequest } from './map-openai-request.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
-import { readServerSentEvents } from './read-server-sent-events.js';
+import { readServerSentEvents } from '../../internal/read-server-sent-events.js';
 
 /** How to build an {@link OpenAIProvider}. */
 export interface OpenAIProviderOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readServerSentEvents } from '../../../src/providers/openai/read-server-sent-events.js';
+import { readServerSentEvents } from '../../src/internal/read-server-sent-events.js';
 
 function body(...parts: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
