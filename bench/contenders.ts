@@ -3,7 +3,7 @@
  * and the Vercel AI SDK as the peer. Each is one entry of {@link contenders}; every figure, table
  * column and ratio picks a new entry up.
  */
-import { LLMOrchestrator } from '../src/index.js';
+import type { LLMOrchestrator } from '../src/index.js';
 
 /** The providers the mock server speaks. */
 export type BenchProvider = 'openai' | 'anthropic';
@@ -80,10 +80,20 @@ async function rawAnthropic(origin: string): Promise<ContenderSession> {
 }
 
 /**
- * A session over `LLMOrchestrator` (from src/ by default; the profiler passes the built
- * dist/ class so profiles show the bundle's function names and lines).
+ * `LLMOrchestrator` of the built package (`dist/index.js`, what users install: src/ run through
+ * tsx would add its own helper calls to every function of ours). `npm run build` first;
+ * `npm run bench` does.
  */
-export function orchestratorSession(provider: BenchProvider, origin: string, Orchestrator: typeof LLMOrchestrator = LLMOrchestrator): ContenderSession {
+export async function builtOrchestrator(): Promise<typeof LLMOrchestrator> {
+  try {
+    return ((await import(new URL('../dist/index.js', import.meta.url).href)) as { LLMOrchestrator: typeof LLMOrchestrator }).LLMOrchestrator;
+  } catch (error) {
+    throw new Error('the benchmark runs the built package: run `npm run build` first', { cause: error });
+  }
+}
+
+/** A session over `LLMOrchestrator` (the built package's class; see {@link builtOrchestrator}). */
+export function orchestratorSession(provider: BenchProvider, origin: string, Orchestrator: typeof LLMOrchestrator): ContenderSession {
   const entry =
     provider === 'openai'
       ? { api_key: 'bench-key', base_url: `${origin}/v1`, fallback_models: [openaiModel] }
@@ -143,14 +153,14 @@ async function vercelSession(provider: BenchProvider, origin: string): Promise<C
 /** Every contender, baseline first within each provider. */
 export const contenders: readonly Contender[] = [
   { id: 'raw-openai', label: 'openai', provider: 'openai', kind: 'raw', create: rawOpenAI },
-  { id: 'orchestrator-openai', label: 'llm-orchestrator', provider: 'openai', kind: 'orchestrator', create: async (origin) => orchestratorSession('openai', origin) },
+  { id: 'orchestrator-openai', label: 'llm-orchestrator', provider: 'openai', kind: 'orchestrator', create: async (origin) => orchestratorSession('openai', origin, await builtOrchestrator()) },
   { id: 'raw-anthropic', label: '@anthropic-ai/sdk', provider: 'anthropic', kind: 'raw', create: rawAnthropic },
   {
     id: 'orchestrator-anthropic',
     label: 'llm-orchestrator',
     provider: 'anthropic',
     kind: 'orchestrator',
-    create: async (origin) => orchestratorSession('anthropic', origin),
+    create: async (origin) => orchestratorSession('anthropic', origin, await builtOrchestrator()),
   },
   { id: 'peer-openai', label: 'Vercel AI SDK', provider: 'openai', kind: 'peer', create: async (origin) => vercelSession('openai', origin) },
   { id: 'peer-anthropic', label: 'Vercel AI SDK', provider: 'anthropic', kind: 'peer', create: async (origin) => vercelSession('anthropic', origin) },
