@@ -58,6 +58,11 @@ function median(values: readonly number[]): number {
   return percentile(values, 0.5);
 }
 
+/** A full garbage collection when the process runs with `--expose-gc` (`npm run bench` does). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 async function sequentialSends(session: ContenderSession, count: number, into: number[] | undefined): Promise<void> {
   for (let index = 0; index < count; index += 1) {
     const began = performance.now();
@@ -115,14 +120,19 @@ async function runProvider(provider: BenchProvider, origin: string): Promise<Map
     await sequentialStreams(session, Math.ceil(plan.warmup / 4), undefined);
   }
   for (let round = 0; round < plan.rounds; round += 1) {
-    // Alternate the order each round too, so no contender always runs right after the other.
-    const order = round % 2 === 0 ? entries : [...entries].reverse();
+    // Rotate the order each round, so no contender always runs right after the same other one;
+    // and collect the garbage before each measured loop, so no contender pays for the heap the
+    // one before it left (the peer allocates about five times what the others do per stream).
+    const order = entries.map((_, index) => entries[(index + round) % entries.length] as Contender);
     for (const contender of order) {
       const session = sessions.get(contender);
       const into = samples.get(contender);
       if (!session || !into) continue;
+      collectGarbage();
       await sequentialSends(session, plan.sends, into.sendLatencies);
+      collectGarbage();
       into.throughputs.push(await concurrentSends(session, plan.throughputRequests));
+      collectGarbage();
       await sequentialStreams(session, plan.streams, into);
     }
     process.stderr.write(`  ${provider}: round ${round + 1}/${plan.rounds}\n`);
