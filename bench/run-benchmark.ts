@@ -35,7 +35,7 @@ const quick = flags.quick === true;
 /** Every loop's bound, by mode. */
 const plan = quick
   ? { rounds: 3, warmup: 50, sends: 100, throughputRequests: 640, streams: 60, rssStreams: 1000, rssRepeats: 1, importRuns: 7, breakdownRuns: 3, ledgerRecords: 50_000 }
-  : { rounds: 7, warmup: 200, sends: 400, throughputRequests: 3_200, streams: 200, rssStreams: 1000, rssRepeats: 3, importRuns: 11, breakdownRuns: 7, ledgerRecords: 200_000 };
+  : { rounds: 6, warmup: 200, sends: 400, throughputRequests: 3_200, streams: 200, rssStreams: 1000, rssRepeats: 3, importRuns: 11, breakdownRuns: 7, ledgerRecords: 200_000 };
 const concurrency = 64;
 const rawColumn = 'raw SDK';
 const serverOptions = { chunks: Number(flags.chunks), chunkSize: Number(flags['chunk-size']) };
@@ -61,6 +61,12 @@ function median(values: readonly number[]): number {
 /** A full garbage collection when the process runs with `--expose-gc` (`npm run bench` does). */
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Every ordering of `items`. */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
 }
 
 async function sequentialSends(session: ContenderSession, count: number, into: number[] | undefined): Promise<void> {
@@ -119,11 +125,13 @@ async function runProvider(provider: BenchProvider, origin: string): Promise<Map
     await concurrentSends(session, concurrency * 2);
     await sequentialStreams(session, Math.ceil(plan.warmup / 4), undefined);
   }
+  // Every ordering of the contenders in turn (6 for 3), so each runs first, last and right
+  // after each other one equally often over a multiple of that many rounds.
+  const orderings = permutations(entries);
   for (let round = 0; round < plan.rounds; round += 1) {
-    // Rotate the order each round, so no contender always runs right after the same other one;
-    // and collect the garbage before each measured loop, so no contender pays for the heap the
-    // one before it left (the peer allocates about five times what the others do per stream).
-    const order = entries.map((_, index) => entries[(index + round) % entries.length] as Contender);
+    // Collect the garbage before each measured loop, so no contender pays for the heap the one
+    // before it left (the peer allocates about five times what the others do per stream).
+    const order = orderings[round % orderings.length] ?? entries;
     for (const contender of order) {
       const session = sessions.get(contender);
       const into = samples.get(contender);
@@ -307,6 +315,10 @@ function machine(): Record<string, string | number> {
 if (flags['no-build'] !== true) {
   process.stderr.write('building (npm run build): the contenders and the import figure use dist/\n');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+}
+
+if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+  process.stderr.write('warning: run with node --expose-gc (npm run bench does): without it no garbage is collected between contenders\n');
 }
 
 const began = performance.now();

@@ -86,9 +86,11 @@ export function catalogueProviderId(providerName: string, providerType: string):
 export function findCatalogueModel(providerName: string, providerType: string, model: string): CatalogueModel | undefined {
   const providerId = catalogueProviderId(providerName, providerType);
   if (providerId === undefined) return undefined;
+  // Outside the `try`: a catalogue that cannot be loaded is a ConfigurationError, not "unpriced".
+  const catalogue = loadCatalogue();
   let found: ReturnType<typeof calcPrice>;
   try {
-    found = loadCatalogue().calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId });
+    found = catalogue.calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId });
   } catch {
     return undefined;
   }

@@ -23,9 +23,15 @@ export class ServerSentEventReader {
   #eventName: string | undefined;
   #finished = false;
   #closed = false;
+  readonly #dispatchNamedWithoutData: boolean;
 
-  constructor(body: ReadableStream<Uint8Array>) {
+  /**
+   * @param options.dispatchNamedWithoutData also hand out an event that has an `event:` name and
+   *   no `data:` line (with `data: ''`), as Anthropic's SDK does; the WHATWG rules drop it.
+   */
+  constructor(body: ReadableStream<Uint8Array>, options: { dispatchNamedWithoutData?: boolean } = {}) {
     this.#reader = body.getReader();
+    this.#dispatchNamedWithoutData = options.dispatchNamedWithoutData === true;
   }
 
   /**
@@ -81,6 +87,7 @@ export class ServerSentEventReader {
   #line(buffer: string, start: number, end: number, events: ServerSentEvent[]): void {
     if (start === end) {
       if (this.#data !== undefined) events.push(this.#eventName === undefined ? { data: this.#data } : { event: this.#eventName, data: this.#data });
+      else if (this.#dispatchNamedWithoutData && this.#eventName !== undefined) events.push({ event: this.#eventName, data: '' });
       this.#data = undefined;
       this.#eventName = undefined;
       return;

@@ -90,9 +90,17 @@ export class AnthropicProvider implements BaseLLMProvider {
     } catch (error) {
       throw mapAnthropicError(error, context);
     }
-    const content = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-    const usage = mapAnthropicUsage(message.usage);
-    const finishReason = mapAnthropicFinishReason(message.stop_reason);
+    let content: string;
+    let usage: ReturnType<typeof mapAnthropicUsage>;
+    let finishReason: ReturnType<typeof mapAnthropicFinishReason>;
+    try {
+      // A 200 whose body is not a message (a proxy's HTML page parses as text) is a ProviderError.
+      content = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+      usage = mapAnthropicUsage(message.usage);
+      finishReason = mapAnthropicFinishReason(message.stop_reason);
+    } catch (error) {
+      throw mapAnthropicError(error, context);
+    }
     if (finishReason === 'content_filter' && content === '') {
       throw new ProviderError({ provider: this.name, model: request.model, kind: 'content_filter', message: `refused (stop_reason: ${message.stop_reason})`, usage });
     }
@@ -132,7 +140,8 @@ export class AnthropicProvider implements BaseLLMProvider {
       // The mapping runs in this loop (not a nested generator): one generator less per stream.
       const state: AnthropicStreamState = { textSeen: false };
       const where = { provider: this.name, model: request.model };
-      const body = new ServerSentEventReader(response.body);
+      // `event: error` with no data line still fails the stream, as in the SDK's own iterator.
+      const body = new ServerSentEventReader(response.body, { dispatchNamedWithoutData: true });
       try {
         for (;;) {
           let events: ServerSentEvent[] | undefined;
@@ -149,13 +158,13 @@ export class AnthropicProvider implements BaseLLMProvider {
             if (name === undefined || name === 'ping') continue;
             if (name === 'error') throw mapAnthropicError(inBandError(apiError, data, response.headers), context);
             if (data === '') continue;
-            let event: AnthropicRawEvent;
+            let mapped: ProviderStreamEvent | undefined;
             try {
-              event = JSON.parse(data) as AnthropicRawEvent;
+              // A malformed event (not JSON, `null`, a field of the wrong type) is a ProviderError too.
+              mapped = mapAnthropicStreamEvent(JSON.parse(data) as AnthropicRawEvent, state, where);
             } catch (error) {
               throw mapAnthropicError(error, context);
             }
-            const mapped = mapAnthropicStreamEvent(event, state, where);
             if (mapped !== undefined) yield mapped;
           }
         }

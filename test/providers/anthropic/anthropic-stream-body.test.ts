@@ -201,3 +201,31 @@ describe('AnthropicProvider.doSend with the caller signal passed straight to the
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
+
+describe('AnthropicProvider: malformed answers are ProviderErrors', () => {
+  it('a named event whose data is null fails the stream with a ProviderError', async () => {
+    server.use(messagesHandler(() => anthropicSseResponse(['event: message_start\ndata: null\n\n'])));
+    const { error } = await collectStream(createAnthropicProvider().doStream(anthropicRequest()));
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'unknown', provider: 'anthropic' });
+  });
+
+  it('an `event: error` without a data line fails the stream (kind server), as the SDK iterator does', async () => {
+    server.use(messagesHandler(() => anthropicSseResponse([anthropicSseEvent(lines[0] as string), 'event: error\n\n', ...lines.slice(1).map(anthropicSseEvent)])));
+    const { events, error } = await collectStream(createAnthropicProvider().doStream(anthropicRequest()));
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
+    expect(error).toMatchObject({ kind: 'server' });
+  });
+
+  it('doSend: a 200 whose body is an HTML page is a ProviderError, not a TypeError', async () => {
+    server.use(messagesHandler(() => new HttpResponse('<html>proxy</html>', { headers: { 'content-type': 'text/html' } })));
+    const error = await createAnthropicProvider()
+      .doSend(anthropicRequest())
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    expect(error).toBeInstanceOf(ProviderError);
+  });
+});
+
