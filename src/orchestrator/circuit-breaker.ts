@@ -39,6 +39,12 @@ export interface CircuitStatus {
   trialInFlight?: boolean;
 }
 
+/**
+ * The most targets whose consecutive failures are counted while their circuit is closed: model
+ * ids a request names are user input, so past this the oldest closed count is forgotten.
+ */
+export const MAX_COUNTED_TARGETS = 1000;
+
 interface Circuit {
   failures: number;
   /** Set while open or half-open: the end of the cool-down. */
@@ -53,7 +59,9 @@ interface Circuit {
  * (half-open): its success closes the circuit, its retryable failure opens it again; an attempt
  * that says nothing about the target's health (aborted, a request the provider rejects) hands
  * the trial to the next call. Other outcomes while open leave the cool-down as it is, except a
- * longer retry-after, which extends it.
+ * longer retry-after, which extends it. Only targets with a failure counted or a cool-down are
+ * kept: a success on a closed circuit forgets it, and at most {@link MAX_COUNTED_TARGETS} closed
+ * counts are kept (the oldest goes first; open circuits are never dropped).
  */
 export class CircuitBreaker {
   readonly #circuits = new Map<string, Circuit>();
@@ -79,16 +87,22 @@ export class CircuitBreaker {
     return until !== undefined && this.#now() < until;
   }
 
+  /** How many targets the breaker keeps a count or a cool-down for (diagnostics and tests). */
+  get trackedTargets(): number {
+    return this.#circuits.size;
+  }
+
   /** Counts the end of an admitted attempt. */
   report(target: Candidate, admission: Admission, verdict: AttemptVerdict): void {
     if (!this.options.config.enabled) return;
     const id = key(target);
-    const circuit = this.#circuits.get(id) ?? { failures: 0, openUntil: undefined, trialInFlight: false };
-    this.#circuits.set(id, circuit);
-    if (admission.trial) circuit.trialInFlight = false;
+    let circuit = this.#circuits.get(id);
+    if (admission.trial && circuit) circuit.trialInFlight = false;
     if (verdict.ok === 'unknown') return;
     if (verdict.ok) {
-      if (circuit.openUntil === undefined) circuit.failures = 0;
+      if (circuit === undefined) return;
+      // A success ends a run of failures: a closed circuit with nothing counted is not kept.
+      if (circuit.openUntil === undefined) this.#circuits.delete(id);
       else if (admission.trial) {
         this.#circuits.delete(id);
         this.options.onClose({ provider: target.provider, model: target.model });
@@ -97,6 +111,11 @@ export class CircuitBreaker {
     }
     const { error } = verdict;
     if (!error.retryable) return;
+    if (circuit === undefined) {
+      this.#forgetOldestClosed();
+      circuit = { failures: 0, openUntil: undefined, trialInFlight: false };
+      this.#circuits.set(id, circuit);
+    }
     circuit.failures += 1;
     const { cooldownMs, failureThreshold } = this.options.config;
     const now = this.#now();
@@ -118,6 +137,17 @@ export class CircuitBreaker {
     if (!this.options.config.enabled || circuit?.openUntil === undefined) return { state: 'closed' };
     if (this.#now() < circuit.openUntil) return { state: 'open', until: circuit.openUntil };
     return { state: 'half-open', trialInFlight: circuit.trialInFlight };
+  }
+
+  /** Makes room for one more count: drops the oldest closed one when {@link MAX_COUNTED_TARGETS} are kept. */
+  #forgetOldestClosed(): void {
+    if (this.#circuits.size < MAX_COUNTED_TARGETS) return;
+    for (const [id, circuit] of this.#circuits) {
+      if (circuit.openUntil === undefined) {
+        this.#circuits.delete(id);
+        return;
+      }
+    }
   }
 
   #open(target: Candidate, circuit: Circuit, until: number, reason: OrchestratorEvents['circuit-open']['reason'], error: ProviderError): void {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AllFallbacksFailedError } from '../../src/errors/all-fallbacks-failed-error.js';
 import { ProviderError } from '../../src/errors/provider-error.js';
-import { CircuitBreaker } from '../../src/orchestrator/circuit-breaker.js';
+import { CircuitBreaker, MAX_COUNTED_TARGETS } from '../../src/orchestrator/circuit-breaker.js';
 import type { OrchestratorEvents } from '../../src/orchestrator/orchestrator-events.js';
 import { orchestratorOver, twoProviderConfig } from '../support/orchestrator-fixture.js';
 import { answer, ScriptedProvider } from '../support/scripted-provider.js';
@@ -173,4 +173,30 @@ describe('CircuitBreaker', () => {
     circuits.report(target, trial, { ok: 'unknown' });
     expect(circuits.admit(target)).toEqual({ admitted: true, trial: true });
   });
+
+  it('keeps nothing for targets that only succeed, and at most MAX_COUNTED_TARGETS closed counts', () => {
+    const now = 1_000_000;
+    const circuits = new CircuitBreaker({
+      config: { enabled: true, failureThreshold: 3, cooldownMs: 1_000 },
+      maxRetryAfterMs: 100,
+      onOpen: () => undefined,
+      onClose: () => undefined,
+      now: () => now,
+    });
+    const admitted = { admitted: true, trial: false } as const;
+    // Model ids a request names are user input: a server seeing many must not grow without bound.
+    for (let index = 0; index < 5_000; index += 1) circuits.report({ provider: 'p', model: `ok-${index}` }, admitted, { ok: true });
+    expect(circuits.trackedTargets).toBe(0);
+    const slow = (model: string) => ({ ok: false, error: new ProviderError({ provider: 'p', model, kind: 'rate_limit', message: 'slow down' }) }) as const;
+    // One open circuit first: it must survive the eviction of closed counts.
+    for (let attempt = 0; attempt < 3; attempt += 1) circuits.report({ provider: 'p', model: 'hot' }, admitted, slow('hot'));
+    expect(circuits.status({ provider: 'p', model: 'hot' }).state).toBe('open');
+    for (let index = 0; index < MAX_COUNTED_TARGETS + 500; index += 1) circuits.report({ provider: 'p', model: `flaky-${index}` }, admitted, slow(`flaky-${index}`));
+    expect(circuits.trackedTargets).toBe(MAX_COUNTED_TARGETS);
+    expect(circuits.status({ provider: 'p', model: 'hot' }).state).toBe('open');
+    // A success forgets a target's count; the newest counts are the ones kept.
+    circuits.report({ provider: 'p', model: `flaky-${MAX_COUNTED_TARGETS + 499}` }, admitted, { ok: true });
+    expect(circuits.trackedTargets).toBe(MAX_COUNTED_TARGETS - 1);
+  });
 });
+
