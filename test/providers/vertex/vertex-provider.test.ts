@@ -362,60 +362,9 @@ describe('VertexProvider request bodies', () => {
   });
 
   it('genai sends the same body (no role on systemInstruction)', async () => {
-    expect(await capturedBody('genai')).toMatchInlineSnapshot(`
-      {
-        "contents": [
-          {
-            "parts": [
-              {
-                "text": "Hello",
-              },
-              {
-                "text": "Are you there?",
-              },
-            ],
-            "role": "user",
-          },
-          {
-            "parts": [
-              {
-                "text": "Yes.",
-              },
-            ],
-            "role": "model",
-          },
-          {
-            "parts": [
-              {
-                "text": "Count the r in strawberry.",
-              },
-            ],
-            "role": "user",
-          },
-        ],
-        "generationConfig": {
-          "maxOutputTokens": 100,
-          "stopSequences": [
-            "END",
-          ],
-          "temperature": 0.2,
-          "topP": 0.9,
-        },
-        "safetySettings": [
-          {
-            "category": "HARM_CATEGORY_HARASSMENT",
-            "threshold": "BLOCK_ONLY_HIGH",
-          },
-        ],
-        "systemInstruction": {
-          "parts": [
-            {
-              "text": "Be brief.",
-            },
-          ],
-        },
-      }
-    `);
+    const { systemInstruction, ...rest } = (await capturedBody('vertexai')) as { systemInstruction: { role: string } };
+    const { role: _role, ...instruction } = systemInstruction;
+    expect(await capturedBody('genai')).toEqual({ ...rest, systemInstruction: instruction });
   });
 });
 
