@@ -1,4 +1,5 @@
 import { ProviderError } from '../errors/provider-error.js';
+import { raceAbort } from '../internal/race-abort.js';
 import { sleep } from '../internal/sleep.js';
 import type { Candidate } from './candidate.js';
 
@@ -110,27 +111,7 @@ export class CallScope {
    */
   race<T>(promise: Promise<T>, candidate: Candidate, signal: AbortSignal | undefined = this.signal): Promise<T> {
     if (!signal) return promise;
-    if (signal.aborted) {
-      promise.catch(() => {});
-      return Promise.reject(this.#abortError(signal, candidate));
-    }
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
-        promise.catch(() => {});
-        reject(this.#abortError(signal, candidate));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      promise.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
+    return raceAbort(promise, signal, () => this.#abortError(signal, candidate));
   }
 
   /** Milliseconds left before the deadline, or undefined when the call has none. */

@@ -1,6 +1,7 @@
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
 import type { GeminiGenerateContentResponse } from '../gemini/gemini-wire-types.js';
-import { abortableIterable, raceAbort } from './abortable.js';
+import { raceAbort } from '../../internal/race-abort.js';
+import { abortableIterable } from './abortable.js';
 import { VertexAccessTokenError } from './create-vertex-auth-client.js';
 import { listVertexPublisherModels } from './list-vertex-publisher-models.js';
 import type { VertexBackend, VertexBackendOptions } from './vertex-backend.js';
