@@ -1,7 +1,6 @@
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
 import type { GeminiBackend } from './gemini-backend.js';
-import type { GeminiGenerateContentResponse } from './gemini-wire-types.js';
-import { toGenaiParameters } from './to-genai-parameters.js';
+import { genaiGenerateMethods } from './genai-generate-methods.js';
 
 /**
  * The `@google/genai` backend (`sdk: genai`), Google's maintained SDK, on the Gemini API (never
@@ -15,14 +14,5 @@ export async function createGenaiBackend(options: { providerName: string; apiKey
     vertexai: false,
     ...(options.baseUrl === undefined ? {} : { httpOptions: { baseUrl: options.baseUrl } }),
   });
-  return {
-    async generate(model, body, signal) {
-      const response = await client.models.generateContent(toGenaiParameters(model, body, signal) as never);
-      return response as GeminiGenerateContentResponse;
-    },
-    async stream(model, body, signal) {
-      const stream = await client.models.generateContentStream(toGenaiParameters(model, body, signal) as never);
-      return stream as AsyncIterable<GeminiGenerateContentResponse>;
-    },
-  };
+  return genaiGenerateMethods(client);
 }

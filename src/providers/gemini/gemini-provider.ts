@@ -13,6 +13,7 @@ import { mapGeminiRequest } from './map-gemini-request.js';
 import { mapGeminiResponse } from './map-gemini-response.js';
 import { mapGeminiSdkError } from './map-gemini-sdk-error.js';
 import { mapGoogleError } from './map-google-error.js';
+import { toGeminiProviderResult } from './to-gemini-provider-result.js';
 
 /** Which Google SDK the Gemini adapter drives. */
 export type GeminiSdk = 'generative-ai' | 'genai';
@@ -78,16 +79,7 @@ export class GeminiProvider implements BaseLLMProvider {
     } finally {
       dispose();
     }
-    const mapped = mapGeminiResponse(response);
-    if (isGeminiContentFilterRefusal(mapped, '')) {
-      throw createGeminiContentFilterError({ provider: this.name, model: request.model, mapped });
-    }
-    return {
-      content: mapped.text,
-      finishReason: mapped.finishReason ?? 'other',
-      ...(mapped.usage === undefined ? {} : { usage: mapped.usage }),
-      ...(mapped.responseModel === undefined ? {} : { responseModel: mapped.responseModel }),
-    };
+    return toGeminiProviderResult(response, { provider: this.name, model: request.model });
   }
 
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {

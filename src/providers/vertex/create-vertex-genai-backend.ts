@@ -1,6 +1,5 @@
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
-import type { GeminiGenerateContentResponse } from '../gemini/gemini-wire-types.js';
-import { toGenaiParameters } from '../gemini/to-genai-parameters.js';
+import { genaiGenerateMethods } from '../gemini/genai-generate-methods.js';
 import { pickVertexModelIds, type VertexPublisherModel } from './list-vertex-publisher-models.js';
 import type { VertexBackend, VertexBackendOptions } from './vertex-backend.js';
 
@@ -19,14 +18,7 @@ export async function createVertexGenaiBackend(options: VertexBackendOptions): P
     ...(options.genaiBaseUrl !== undefined ? { httpOptions: { baseUrl: options.genaiBaseUrl } } : {}),
   });
   return {
-    async generate(model, body, signal) {
-      const response = await client.models.generateContent(toGenaiParameters(model, body, signal) as never);
-      return response as GeminiGenerateContentResponse;
-    },
-    async stream(model, body, signal) {
-      const stream = await client.models.generateContentStream(toGenaiParameters(model, body, signal) as never);
-      return stream as AsyncIterable<GeminiGenerateContentResponse>;
-    },
+    ...genaiGenerateMethods(client),
     async listModelIds(signal) {
       const pager = await client.models.list({ config: { pageSize: 1000, ...(signal !== undefined ? { abortSignal: signal } : {}) } });
       const models: VertexPublisherModel[] = [];

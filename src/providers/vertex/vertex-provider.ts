@@ -5,10 +5,9 @@ import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
 import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
 import type { ProviderStreamEvent } from '../../spec/provider-stream-event.js';
-import { createGeminiContentFilterError, isGeminiContentFilterRefusal } from '../gemini/create-gemini-content-filter-error.js';
 import type { GeminiGenerateContentResponse } from '../gemini/gemini-wire-types.js';
 import { mapGeminiRequest } from '../gemini/map-gemini-request.js';
-import { mapGeminiResponse } from '../gemini/map-gemini-response.js';
+import { toGeminiProviderResult } from '../gemini/to-gemini-provider-result.js';
 import { createVertexAuthClient, type VertexAuthClient } from './create-vertex-auth-client.js';
 import { createVertexGenaiBackend } from './create-vertex-genai-backend.js';
 import { createVertexaiBackend } from './create-vertexai-backend.js';
@@ -83,16 +82,7 @@ export class VertexProvider implements BaseLLMProvider {
     } finally {
       dispose();
     }
-    const mapped = mapGeminiResponse(response);
-    if (isGeminiContentFilterRefusal(mapped, '')) {
-      throw createGeminiContentFilterError({ provider: this.name, model: request.model, mapped });
-    }
-    return {
-      content: mapped.text,
-      finishReason: mapped.finishReason ?? 'other',
-      ...(mapped.usage !== undefined ? { usage: mapped.usage } : {}),
-      ...(mapped.responseModel !== undefined ? { responseModel: mapped.responseModel } : {}),
-    };
+    return toGeminiProviderResult(response, { provider: this.name, model: request.model });
   }
 
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
