@@ -1,19 +1,19 @@
 /**
  * Ledger benchmark (not part of `npm test`):
  * 1. throughput of `tracker.record` with a `JsonlSink`, until the lines are on disk;
- * 2. `CostTracker.fromJsonl` + `report({ groupBy: 'day' })` on a generated 1,000,000-record
- *    ledger (target: under 2 s together), with CPU seconds (on a shared machine wall time also
- *    counts waiting for a core) and the RSS once loaded.
+ * 2. `CostTracker.fromJsonl` + `report({ groupBy: 'day' })` on a 1,000,000-record ledger written
+ *    through a `JsonlSink` (target: under 2 s together), with its index and again without it,
+ *    with CPU seconds (on a shared machine wall time also counts waiting for a core) and the RSS
+ *    once loaded.
  * Run: `node --import tsx bench/ledger-benchmark.ts [records=1000000]`
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { buildUsageRecord } from '../src/cost/build-usage-record.js';
 import { CostTracker } from '../src/cost/cost-tracker.js';
-import { toJsonLine } from '../src/cost/format-jsonl.js';
 import { JsonlSink } from '../src/cost/jsonl-sink.js';
+import { ledgerIndexPath } from '../src/cost/ledger-index-format.js';
 import type { UsageRecordInput } from '../src/cost/usage-record-input.js';
 import { createUsage } from '../src/spec/usage.js';
 
@@ -60,23 +60,31 @@ async function measureRecordThroughput(): Promise<void> {
   console.log(`  until on disk:   ${Math.round(recordRuns / onDisk).toLocaleString('en-US')} records/s (${onDisk.toFixed(3)} s, ${(statSync(path).size / 1e6).toFixed(1)} MB)`);
 }
 
+/** Writes the ledger the way a tracker does: through a `JsonlSink`, which also writes its index. */
 async function writeLedger(path: string): Promise<void> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  let chunk: string[] = [];
+  const sink = new JsonlSink(path);
   for (let index = 0; index < ledgerSize; index += 1) {
-    chunk.push(`${toJsonLine(buildUsageRecord(inputFor(index), 'bench', inputFor(index).costUsd))}\n`);
-    if (chunk.length === 10_000) {
-      if (!out.write(chunk.join(''))) await once(out, 'drain');
-      chunk = [];
-    }
+    const input = inputFor(index);
+    sink.write(buildUsageRecord(input, 'bench', input.costUsd));
+    if (index % 10_000 === 9_999) await sink.flush();
   }
-  out.end(chunk.join(''));
-  await once(out, 'finish');
+  await sink.close();
 }
 
 async function measureLoadAndReport(): Promise<void> {
   const path = join(directory, 'ledger.jsonl');
   await writeLedger(path);
+  console.log(`CostTracker.fromJsonl + report: ${ledgerSize.toLocaleString('en-US')} records, ${(statSync(path).size / 1e6).toFixed(1)} MB, index ${(statSync(ledgerIndexPath(path)).size / 1e6).toFixed(1)} MB`);
+  const indexed = await loadAndReport(path, 'with its index');
+  // The same ledger without its index: every line parsed.
+  renameSync(ledgerIndexPath(path), `${ledgerIndexPath(path)}.aside`);
+  const parsed = await loadAndReport(path, 'without index');
+  if (indexed !== parsed) throw new Error(`The two loads disagree: ${indexed} vs ${parsed}`);
+}
+
+/** Loads and reports once; returns the report as JSON, so two ways of loading can be compared. */
+async function loadAndReport(path: string, label: string): Promise<string> {
+  globalThis.gc?.();
   const began = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const tracker = await CostTracker.fromJsonl(path);
@@ -88,11 +96,12 @@ async function measureLoadAndReport(): Promise<void> {
   const cpuTotal = process.cpuUsage(cpuBefore);
   // CPU seconds beside wall seconds: on a shared machine, wall time also counts waiting for a core.
   const cpu = (usage: NodeJS.CpuUsage): string => `${((usage.user + usage.system) / 1e6).toFixed(3)} s CPU`;
-  console.log(`CostTracker.fromJsonl + report: ${ledgerSize.toLocaleString('en-US')} records, ${(statSync(path).size / 1e6).toFixed(1)} MB`);
-  console.log(`  fromJsonl:       ${loaded.toFixed(3)} s (${cpu(cpuLoaded)}), RSS after load ${(rssLoaded / 1e6).toFixed(0)} MB`);
-  console.log(`  report (by day): ${(total - loaded).toFixed(3)} s`);
-  console.log(`  load + report:   ${total.toFixed(3)} s (${cpu(cpuTotal)}) (target < 2 s) ${total < 2 ? 'OK' : 'SLOW'}`);
-  console.log(`  check: ${report.totals.attempts} attempts, ${Object.keys(report.groups ?? {}).length} days, $${report.totals.costUsd.toFixed(4)}`);
+  console.log(`  ${label}:`);
+  console.log(`    fromJsonl:       ${loaded.toFixed(3)} s (${cpu(cpuLoaded)}), RSS after load ${(rssLoaded / 1e6).toFixed(0)} MB`);
+  console.log(`    report (by day): ${(total - loaded).toFixed(3)} s`);
+  console.log(`    load + report:   ${total.toFixed(3)} s (${cpu(cpuTotal)}) (target < 2 s) ${total < 2 ? 'OK' : 'SLOW'}`);
+  console.log(`    check: ${report.totals.attempts} attempts, ${Object.keys(report.groups ?? {}).length} days, $${report.totals.costUsd.toFixed(4)}, ${tracker.loadWarnings.length} lines skipped`);
+  return JSON.stringify(report);
 }
 
 try {

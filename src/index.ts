@@ -31,6 +31,8 @@ export type { ConfigurationIssue } from './errors/configuration-error.js';
 export type { ErrorKind } from './errors/error-kind.js';
 export type { ProviderErrorOptions } from './errors/provider-error.js';
 export type { CostSink } from './cost/cost-sink.js';
+export type { FileSinkOptions } from './cost/file-sink-options.js';
+export type { JsonlSinkOptions } from './cost/jsonl-sink-options.js';
 export type { CostTrackerOptions, UnpricedModel } from './cost/cost-tracker.js';
 export type { UsageRecord } from './cost/usage-record.js';
 export type { CostReport, CostSummary, ReportOptions } from './cost/cost-report.js';

@@ -170,7 +170,7 @@ export class LLMOrchestrator {
         const onError = (error: unknown) => this.#sinkFailed(file.path, error);
         // A tracker bounded in memory bounds its files' duplicate guards alike.
         const sinkOptions = { onError, maxRememberedKeys: this.tracker.maxRecordsInMemory };
-        this.tracker.addSink(file.type === 'csv' ? new CsvSink(file.path, sinkOptions) : new JsonlSink(file.path, sinkOptions));
+        this.tracker.addSink(file.type === 'csv' ? new CsvSink(file.path, sinkOptions) : new JsonlSink(file.path, { ...sinkOptions, index: costTracking.ledgerIndex }));
       }
     }
     if (options.tracker && costTracking.maxRecordsInMemory !== undefined && options.tracker.maxRecordsInMemory !== costTracking.maxRecordsInMemory) {

@@ -227,6 +227,13 @@ export interface CostTrackingInput {
    * @example 100000
    */
   max_records_in_memory?: number | undefined;
+  /**
+   * Keep an index beside each JSONL ledger (`<path>.idx`, about a quarter of the ledger's size)
+   * so `CostTracker.fromJsonl` loads it without parsing JSON; the ledger stays the record of
+   * truth and the index can be deleted at any time.
+   * @default true
+   */
+  ledger_index?: boolean | undefined;
 }
 
 /** One entry of `models.lifecycle`: adds to or overrides the shipped lifecycle data. */

@@ -94,6 +94,7 @@ function buildSchemaParts(z: typeof import('zod').z) {
       sinks: z.array(z.object({ type: z.enum(['csv', 'jsonl']), path: nonEmptyString }).strict()).default([]),
       pricing: z.record(z.string(), z.record(z.string(), modelPriceSchema)).default({}),
       max_records_in_memory: z.number().int().min(1).optional(),
+      ledger_index: z.boolean().default(true),
     })
     .strict();
 

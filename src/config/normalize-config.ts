@@ -128,6 +128,7 @@ export function normalizeConfig(
       sinks: costTracking.sinks.map((sink) => ({ type: sink.type, path: resolve(options.baseDirectory, sink.path) })),
       pricing: costTracking.pricing,
       ...(costTracking.max_records_in_memory !== undefined ? { maxRecordsInMemory: costTracking.max_records_in_memory } : {}),
+      ledgerIndex: costTracking.ledger_index,
     },
   };
   if (parsed.models) {

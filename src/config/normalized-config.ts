@@ -87,6 +87,8 @@ export interface NormalizedConfig {
     pricing: PricingOverrides;
     /** The most records the tracker keeps in memory; unlimited when absent. */
     maxRecordsInMemory?: number;
+    /** Whether JSONL ledgers get an index (`<path>.idx`). @default true */
+    ledgerIndex: boolean;
   };
   /** Present only when the config has `models` (the orchestrator defaults it otherwise). */
   models?: NormalizedModelsConfig;

@@ -1,4 +1,5 @@
 import type { CostReport, CostSummary, ReportGroupBy } from './cost-report.js';
+import type { LedgerColumns } from './ledger-index-format.js';
 import { USD_UNITS_PER_DOLLAR } from './round-usd.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -22,15 +23,20 @@ class SummaryBuilder {
 
   /** Adds one record; `newRequest` when it is the first of its request in this summary. */
   add(record: UsageRecord, newRequest: boolean): void {
+    this.addCounts(newRequest, record.input_tokens, record.output_tokens, record.cache_read_tokens, record.cache_write_tokens, record.reasoning_tokens, record.cost_usd ?? Number.NaN);
+  }
+
+  /** Adds one record given by its counts; `cost` is `NaN` when unpriced. */
+  addCounts(newRequest: boolean, input: number, output: number, cacheRead: number, cacheWrite: number, reasoning: number, cost: number): void {
     if (newRequest) this.requests += 1;
     this.attempts += 1;
-    this.inputTokens += record.input_tokens;
-    this.outputTokens += record.output_tokens;
-    this.cacheReadTokens += record.cache_read_tokens;
-    this.cacheWriteTokens += record.cache_write_tokens;
-    this.reasoningTokens += record.reasoning_tokens;
-    if (record.cost_usd === null) this.unpriced += 1;
-    else this.costUnits += Math.round(record.cost_usd * USD_UNITS_PER_DOLLAR);
+    this.inputTokens += input;
+    this.outputTokens += output;
+    this.cacheReadTokens += cacheRead;
+    this.cacheWriteTokens += cacheWrite;
+    this.reasoningTokens += reasoning;
+    if (Number.isNaN(cost)) this.unpriced += 1;
+    else this.costUnits += Math.round(cost * USD_UNITS_PER_DOLLAR);
   }
 
   build(): CostSummary {
@@ -71,14 +77,18 @@ class Breakdown {
   }
 
   add(key: string, record: UsageRecord, requestNumber: number): void {
-    let builder = key === this.#lastKey ? this.#lastBuilder : this.#builders.get(key);
-    if (builder === undefined) {
-      builder = new SummaryBuilder(this.#builders.size);
-      this.#builders.set(key, builder);
-    }
-    this.#lastKey = key;
-    this.#lastBuilder = builder;
+    const builder = this.builderFor(key);
     builder.add(record, this.#countRequest(builder.group, requestNumber));
+  }
+
+  /** {@link add} for a record given by its counts; `cost` is `NaN` when unpriced. */
+  addCounts(key: string, requestNumber: number, input: number, output: number, cacheRead: number, cacheWrite: number, reasoning: number, cost: number): void {
+    this.addCountsTo(this.builderFor(key), requestNumber, input, output, cacheRead, cacheWrite, reasoning, cost);
+  }
+
+  /** {@link addCounts} to the summary `builderFor(key)` gave. */
+  addCountsTo(builder: SummaryBuilder, requestNumber: number, input: number, output: number, cacheRead: number, cacheWrite: number, reasoning: number, cost: number): void {
+    builder.addCounts(this.#countRequest(builder.group, requestNumber), input, output, cacheRead, cacheWrite, reasoning, cost);
   }
 
   build(): Record<string, CostSummary> {
@@ -88,6 +98,18 @@ class Breakdown {
       Object.defineProperty(result, key, { value: builder.build(), enumerable: true, writable: true, configurable: true });
     }
     return result;
+  }
+
+  /** The summary of a key, made (last in order) the first time the key comes. */
+  builderFor(key: string): SummaryBuilder {
+    let builder = key === this.#lastKey ? this.#lastBuilder : this.#builders.get(key);
+    if (builder === undefined) {
+      builder = new SummaryBuilder(this.#builders.size);
+      this.#builders.set(key, builder);
+    }
+    this.#lastKey = key;
+    this.#lastBuilder = builder;
+    return builder;
   }
 
   /** True the first time this request reaches this group. */
@@ -115,33 +137,103 @@ export interface RequestNumbers {
 }
 
 /**
+ * Builds one report from runs of records, added in order: record objects, or columns as a
+ * ledger index holds them (same sums, no object per record). Each record comes with its
+ * request's number, below `requestCount`.
+ */
+export class CostReportBuilder {
+  readonly #groupBy: ReportGroupBy | undefined;
+  readonly #groupKey: ((record: UsageRecord) => string) | undefined;
+  readonly #totals = new SummaryBuilder();
+  readonly #counted: Uint8Array;
+  readonly #byProvider: Breakdown;
+  readonly #byModel: Breakdown;
+  readonly #groups: Breakdown | undefined;
+
+  /**
+   * @param recordCount how many records will be added, at most.
+   * @throws RangeError for an unknown `groupBy`.
+   */
+  constructor(groupBy: ReportGroupBy | undefined, requestCount: number, recordCount: number) {
+    this.#groupBy = groupBy;
+    this.#groupKey = groupBy === undefined ? undefined : groupKeyReader(groupBy);
+    this.#counted = new Uint8Array(requestCount);
+    this.#byProvider = new Breakdown(requestCount, recordCount);
+    this.#byModel = new Breakdown(requestCount, recordCount);
+    this.#groups = groupBy === undefined ? undefined : new Breakdown(requestCount, recordCount);
+  }
+
+  /** Adds records; `requestOf[index]` is the request number of `records[index]`. */
+  addRecords(records: readonly UsageRecord[], requestOf: Int32Array): void {
+    const groupKey = this.#groupKey;
+    const groups = this.#groups;
+    for (let index = 0; index < records.length; index += 1) {
+      const record = records[index] as UsageRecord;
+      const requestNumber = requestOf[index] as number;
+      this.#totals.add(record, this.#counted[requestNumber] === 0);
+      this.#counted[requestNumber] = 1;
+      this.#byProvider.add(record.provider, record, requestNumber);
+      this.#byModel.add(record.model, record, requestNumber);
+      if (groups && groupKey) groups.add(groupKey(record), record, requestNumber);
+    }
+  }
+
+  /** Adds a run of records in columns; `requestOf[index]` is the request number of record `index`. */
+  addColumns(columns: LedgerColumns, requestOf: Int32Array): void {
+    const { strings } = columns;
+    const providers = columns.textColumn('provider');
+    const models = columns.textColumn('model');
+    const input = columns.numberColumn('input_tokens');
+    const output = columns.numberColumn('output_tokens');
+    const cacheRead = columns.numberColumn('cache_read_tokens');
+    const cacheWrite = columns.numberColumn('cache_write_tokens');
+    const reasoning = columns.numberColumn('reasoning_tokens');
+    const cost = columns.numberColumn('cost_usd');
+    const groups = this.#groups;
+    const groupOf = groups && this.#groupBy !== undefined ? columnGroupReader(this.#groupBy, columns, groups) : undefined;
+    // The summary of each provider and model, by its index in the run's strings.
+    const providerSummaries: (SummaryBuilder | undefined)[] = [];
+    const modelSummaries: (SummaryBuilder | undefined)[] = [];
+    for (let index = 0; index < columns.count; index += 1) {
+      const requestNumber = requestOf[index] as number;
+      const inputTokens = input[index] as number;
+      const outputTokens = output[index] as number;
+      const cacheReadTokens = cacheRead[index] as number;
+      const cacheWriteTokens = cacheWrite[index] as number;
+      const reasoningTokens = reasoning[index] as number;
+      const costUsd = cost[index] as number;
+      this.#totals.addCounts(this.#counted[requestNumber] === 0, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd);
+      this.#counted[requestNumber] = 1;
+      const provider = providers[index] as number;
+      const model = models[index] as number;
+      const providerSummary = (providerSummaries[provider] ??= this.#byProvider.builderFor(strings[provider] as string));
+      const modelSummary = (modelSummaries[model] ??= this.#byModel.builderFor(strings[model] as string));
+      this.#byProvider.addCountsTo(providerSummary, requestNumber, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd);
+      this.#byModel.addCountsTo(modelSummary, requestNumber, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd);
+      if (groups && groupOf) groups.addCountsTo(groupOf(index), requestNumber, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costUsd);
+    }
+  }
+
+  build(): CostReport {
+    return {
+      totals: this.#totals.build(),
+      byProvider: this.#byProvider.build(),
+      byModel: this.#byModel.build(),
+      ...(this.#groups ? { groups: this.#groups.build() } : {}),
+    };
+  }
+}
+
+/**
  * Summarises records in one pass over them: totals, by provider, by model, and by `groupBy`
  * when given. Breakdowns list keys in first-seen order. `requests` numbers the records'
  * requests when the caller knows them; otherwise a first pass numbers them.
  */
 export function buildCostReport(records: readonly UsageRecord[], groupBy?: ReportGroupBy, requests?: RequestNumbers): CostReport {
-  const groupKey = groupBy === undefined ? undefined : groupKeyReader(groupBy);
   const { requestOf, requestCount } = requests ?? numberRequests(records);
-  const totals = new SummaryBuilder();
-  const counted = new Uint8Array(requestCount);
-  const byProvider = new Breakdown(requestCount, records.length);
-  const byModel = new Breakdown(requestCount, records.length);
-  const groups = groupKey ? new Breakdown(requestCount, records.length) : undefined;
-  for (let index = 0; index < records.length; index += 1) {
-    const record = records[index] as UsageRecord;
-    const requestNumber = requestOf[index] as number;
-    totals.add(record, counted[requestNumber] === 0);
-    counted[requestNumber] = 1;
-    byProvider.add(record.provider, record, requestNumber);
-    byModel.add(record.model, record, requestNumber);
-    if (groups && groupKey) groups.add(groupKey(record), record, requestNumber);
-  }
-  return {
-    totals: totals.build(),
-    byProvider: byProvider.build(),
-    byModel: byModel.build(),
-    ...(groups ? { groups: groups.build() } : {}),
-  };
+  const builder = new CostReportBuilder(groupBy, requestCount, records.length);
+  builder.addRecords(records, requestOf);
+  return builder.build();
 }
 
 /** Totals over records, with no breakdown. */
@@ -179,29 +271,91 @@ function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string
       return (record) => record.model;
     case 'session':
       return (record) => record.session_id;
-    case 'day':
-      return dayReader();
+    case 'day': {
+      const day = dayReader();
+      return (record) => day(record.timestamp);
+    }
     default: {
-      if (!groupBy.startsWith('metadata.') || groupBy.length === 'metadata.'.length) {
-        throw new RangeError(`Unknown report groupBy '${String(groupBy)}': use provider, model, session, day or metadata.<key>`);
-      }
-      const key = groupBy.slice('metadata.'.length);
+      const key = metadataKey(groupBy);
       return (record) => (Object.hasOwn(record.metadata, key) ? (record.metadata[key] ?? '') : '');
     }
   }
+}
+
+/**
+ * {@link groupKeyReader} for records in columns: the summary of record `index`'s group in
+ * `groups`, looked up once per distinct text (or UTC day) of the run rather than per record.
+ */
+function columnGroupReader(groupBy: ReportGroupBy, columns: LedgerColumns, groups: Breakdown): (index: number) => SummaryBuilder {
+  const { strings } = columns;
+  const byText = (values: Int32Array, keyOf: (text: number) => string): ((index: number) => SummaryBuilder) => {
+    const summaries: (SummaryBuilder | undefined)[] = [];
+    return (index) => {
+      const text = values[index] as number;
+      return (summaries[text] ??= groups.builderFor(keyOf(text)));
+    };
+  };
+  switch (groupBy) {
+    case 'provider':
+      return byText(columns.textColumn('provider'), (text) => strings[text] as string);
+    case 'model':
+      return byText(columns.textColumn('model'), (text) => strings[text] as string);
+    case 'session':
+      return byText(columns.textColumn('session_id'), (text) => strings[text] as string);
+    case 'day': {
+      const timestamps = columns.timestamps();
+      const day = dayReader();
+      // By the day's digits as a number: no day string made or hashed per record.
+      const summaries = new Map<number, SummaryBuilder>();
+      return (index) => {
+        const timestamp = timestamps[index] as string;
+        if (!utcIsoTimestamp.test(timestamp)) return groups.builderFor(day(timestamp));
+        const code = dayDigits(timestamp);
+        let summary = summaries.get(code);
+        if (summary === undefined) {
+          summary = groups.builderFor(timestamp.slice(0, 10));
+          summaries.set(code, summary);
+        }
+        return summary;
+      };
+    }
+    default: {
+      const key = metadataKey(groupBy);
+      return byText(columns.textColumn('metadata'), (text) => {
+        const metadata = columns.metadata(text);
+        return Object.hasOwn(metadata, key) ? (metadata[key] ?? '') : '';
+      });
+    }
+  }
+}
+
+/** `YYYY-MM-DD...` as the number YYYYMMDD (digits checked by the caller). */
+function dayDigits(timestamp: string): number {
+  let code = 0;
+  for (const position of DAY_DIGIT_POSITIONS) code = code * 10 + timestamp.charCodeAt(position) - 48;
+  return code;
+}
+
+const DAY_DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9] as const;
+
+/** The key of a `metadata.<key>` breakdown. @throws RangeError for any other unknown `groupBy`. */
+function metadataKey(groupBy: string): string {
+  if (!groupBy.startsWith('metadata.') || groupBy.length === 'metadata.'.length) {
+    throw new RangeError(`Unknown report groupBy '${groupBy}': use provider, model, session, day or metadata.<key>`);
+  }
+  return groupBy.slice('metadata.'.length);
 }
 
 /** Matches the timestamps we write (`toISOString()`): their first 10 characters are the UTC day. */
 const utcIsoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
 /**
- * Reads a record's UTC day. A timestamp in the form we write that starts like the previous
- * one's day gets that day without a new string: ledgers come in time order, so most do.
+ * Reads the UTC day of timestamps. A timestamp in the form we write that starts like the
+ * previous one's day gets that day without a new string: ledgers come in time order, so most do.
  */
-function dayReader(): (record: UsageRecord) => string {
+function dayReader(): (timestamp: string) => string {
   let lastDay = '';
-  return (record) => {
-    const { timestamp } = record;
+  return (timestamp) => {
     if (!utcIsoTimestamp.test(timestamp)) {
       const time = Date.parse(timestamp);
       return Number.isNaN(time) ? '' : new Date(time).toISOString().slice(0, 10);

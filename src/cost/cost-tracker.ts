@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildCostReport, summarizeRecords } from './build-cost-report.js';
+import { buildCostReport, CostReportBuilder, summarizeRecords } from './build-cost-report.js';
 import { buildUsageRecord } from './build-usage-record.js';
 import type { CostReport, ReportOptions } from './cost-report.js';
 import type { CostSink } from './cost-sink.js';
 import type { CostWarning } from './cost-warning.js';
 import { cancelFlushBeforeExit, flushBeforeExit } from './exit-flush.js';
 import { FileSink } from './file-sink.js';
+import type { LedgerColumns } from './ledger-index-format.js';
+import { LoadedRecords } from './loaded-records.js';
 import { csvHeader, toCsvRow } from './format-csv.js';
 import { toJsonLine } from './format-jsonl.js';
-import { parseLedgerLine } from './parse-ledger-line.js';
-import { readTextBlocks } from './read-text-blocks.js';
+import { type ParsedLedgerLine, parseLedgerLine } from './parse-ledger-line.js';
+import { readLedger } from './read-ledger.js';
 import { createRecordPredicate, type RecordFilter } from './record-filter.js';
 import { RecordKeyGuard } from './record-key-guard.js';
 import { RecordWindow } from './record-window.js';
@@ -63,6 +65,11 @@ export class CostTracker {
   readonly #onWarning: (warning: CostWarning) => void;
   /** The records held: all, or the newest `maxRecordsInMemory`. */
   readonly #window: RecordWindow;
+  /**
+   * Records loaded by `fromJsonl` when every record is kept (they come before the window's):
+   * in the ledger index's columns where it had them.
+   */
+  readonly #loaded = new LoadedRecords();
   /** The `(request_id, attempt)` keys of the records held. */
   readonly #keys = new RecordKeyGuard();
   /** Cost (and unpriced counts) of every record ever held, evicted ones included. */
@@ -103,7 +110,10 @@ export class CostTracker {
   }
 
   /**
-   * Loads a JSONL ledger written earlier (read in 16 MiB blocks), so reports span runs. Lines
+   * Loads a JSONL ledger written earlier (read in 16 MiB blocks), so reports span runs. Runs of
+   * lines that the ledger's index (`<path>.idx`, written by `JsonlSink`) covers, and whose
+   * bytes still hash as the index says, are rebuilt from the index without parsing JSON, with
+   * the same result; the rest is parsed. Lines
    * that cannot be read (a torn last line after a crash) or repeat a (request, attempt) are
    * skipped with a `ledger_line_skipped` warning naming the line, kept in `loadWarnings` and
    * sent to `onWarning`; blank lines are skipped silently. Loaded records are not written to
@@ -117,7 +127,31 @@ export class CostTracker {
     // A bounded tracker forgets evicted keys: the load checks repeats against every key in the file.
     const seen = tracker.maxRecordsInMemory === Number.POSITIVE_INFINITY ? undefined : new RecordKeyGuard();
     let lineNumber = 0;
-    for await (const block of readTextBlocks(path)) {
+    const take = (parsed: ParsedLedgerLine): void => {
+      let problem: string | undefined;
+      if ('problem' in parsed) problem = parsed.problem;
+      else if (seen?.add(parsed.record.request_id, parsed.record.attempt) === -1 || !tracker.#addLoaded(parsed.record)) {
+        problem = 'a record for this request and attempt came earlier';
+      }
+      if (problem === undefined) return;
+      const warning = { code: 'ledger_line_skipped', message: `Skipped line ${lineNumber} of cost ledger '${path}': ${problem}` };
+      tracker.#loadWarnings.push(warning);
+      tracker.#warn(warning.code, warning.message);
+    };
+    for await (const piece of readLedger(path)) {
+      if ('columns' in piece) {
+        // Lines the ledger's index covers: their records without parsing JSON, kept in columns
+        // when none repeats a key (the usual case) and the tracker keeps every record.
+        const rest = seen ? piece.columns.records() : tracker.#addLoadedColumns(piece.columns);
+        const first = piece.columns.count - rest.length;
+        lineNumber += first;
+        for (const record of rest) {
+          lineNumber += 1;
+          take({ record });
+        }
+        continue;
+      }
+      const block = piece.text;
       let start = 0;
       while (start < block.length) {
         let end = block.indexOf('\n', start);
@@ -127,16 +161,7 @@ export class CostTracker {
         start = end + 1;
         // A record line starts with `{`: only other lines need the blank test.
         if (line.charCodeAt(0) !== 123 && line.trim() === '') continue;
-        const parsed = parseLedgerLine(line);
-        let problem: string | undefined;
-        if ('problem' in parsed) problem = parsed.problem;
-        else if (seen?.add(parsed.record.request_id, parsed.record.attempt) === -1 || !tracker.#add(parsed.record)) {
-          problem = 'a record for this request and attempt came earlier';
-        }
-        if (problem === undefined) continue;
-        const warning = { code: 'ledger_line_skipped', message: `Skipped line ${lineNumber} of cost ledger '${path}': ${problem}` };
-        tracker.#loadWarnings.push(warning);
-        tracker.#warn(warning.code, warning.message);
+        take(parseLedgerLine(line));
       }
     }
     return tracker;
@@ -151,7 +176,8 @@ export class CostTracker {
     // The key is taken first (one lookup): a record's request_id and attempt are the input's.
     const slot = this.#keys.add(input.requestId, input.attempt);
     if (slot === -1) {
-      const existing = this.#window.findNewest((record) => record.request_id === input.requestId && record.attempt === input.attempt) as UsageRecord;
+      const existing = (this.#window.findNewest((record) => record.request_id === input.requestId && record.attempt === input.attempt) ??
+        this.#loaded.findNewest(input.requestId, input.attempt)) as UsageRecord;
       this.#warn('duplicate_record', `Ignored a second cost record for request '${input.requestId}' attempt ${input.attempt}`);
       return existing;
     }
@@ -185,7 +211,7 @@ export class CostTracker {
    * the newest records still in memory.
    */
   records(filter?: RecordFilter): UsageRecord[] {
-    const held = this.#window.toArray();
+    const held = this.#loaded.size === 0 ? this.#window.toArray() : this.#loaded.toArray().concat(this.#window.toArray());
     return filter ? held.filter(createRecordPredicate(filter)) : held;
   }
 
@@ -213,18 +239,25 @@ export class CostTracker {
    */
   report(options: ReportOptions = {}): CostReport {
     const { groupBy, ...filter } = options;
+    const requestCount = this.#keys.slotLimit;
     const { records, numbers } = this.#window.held();
-    const requests = { requestOf: numbers, requestCount: this.#keys.slotLimit };
-    if (isEmptyFilter(filter)) return buildCostReport(records, groupBy, requests);
+    if (isEmptyFilter(filter)) {
+      const builder = new CostReportBuilder(groupBy, requestCount, this.#loaded.size + records.length);
+      this.#loaded.addTo(builder);
+      builder.addRecords(records, numbers);
+      return builder.build();
+    }
     const matches = createRecordPredicate(filter);
+    const all = this.#loaded.size === 0 ? records : this.#loaded.toArray().concat(records);
+    const allNumbers = this.#loaded.size === 0 ? numbers : concatNumbers(this.#loaded.requestNumbers(), numbers);
     const selected: UsageRecord[] = [];
-    const selectedNumbers = new Int32Array(records.length);
-    records.forEach((record, index) => {
+    const selectedNumbers = new Int32Array(all.length);
+    all.forEach((record, index) => {
       if (!matches(record)) return;
-      selectedNumbers[selected.length] = numbers[index] as number;
+      selectedNumbers[selected.length] = allNumbers[index] as number;
       selected.push(record);
     });
-    return buildCostReport(selected, groupBy, { requestOf: selectedNumbers, requestCount: requests.requestCount });
+    return buildCostReport(selected, groupBy, { requestOf: selectedNumbers, requestCount });
   }
 
   /**
@@ -240,7 +273,7 @@ export class CostTracker {
    * Covers the records held (with `maxRecordsInMemory`, the newest ones); the sinks have them all.
    */
   exportCsv(path?: string): string {
-    const text = [csvHeader(), ...this.#window.toArray().map(toCsvRow)].map((line) => `${line}\n`).join('');
+    const text = [csvHeader(), ...this.records().map(toCsvRow)].map((line) => `${line}\n`).join('');
     if (path !== undefined) writeTextFile(path, text);
     return text;
   }
@@ -250,8 +283,7 @@ export class CostTracker {
    * the records held (with `maxRecordsInMemory`, the newest ones); the sinks have them all.
    */
   exportJsonl(path?: string): string {
-    const text = this.#window
-      .toArray()
+    const text = this.records()
       .map((record) => `${toJsonLine(record)}\n`)
       .join('');
     if (path !== undefined) writeTextFile(path, text);
@@ -290,12 +322,56 @@ export class CostTracker {
     return this.#closing;
   }
 
-  /** Holds a record unless its key is held already (false); evicts the oldest when full. */
-  #add(record: UsageRecord): boolean {
+  /**
+   * Holds a record read from a ledger unless its key is held already (false): among the loaded
+   * records when the tracker keeps every record, else in the window (evicting the oldest).
+   */
+  #addLoaded(record: UsageRecord): boolean {
     const slot = this.#keys.add(record.request_id, record.attempt);
     if (slot === -1) return false;
-    this.#hold(record, slot);
+    if (this.#window.capacity !== Number.POSITIVE_INFINITY) {
+      this.#hold(record, slot);
+      return true;
+    }
+    Object.freeze(record.metadata);
+    Object.freeze(record);
+    this.#runningCost.add(record);
+    this.#loaded.addRecord(record, slot);
     return true;
+  }
+
+  /**
+   * Holds a run of loaded records in columns (only when the tracker keeps every record). When
+   * one repeats a key, the records before it are held as objects and the rest are returned,
+   * from the repeat on, for the caller to take one by one (and report the repeat).
+   */
+  #addLoadedColumns(columns: LedgerColumns): UsageRecord[] {
+    const { count, strings } = columns;
+    const requests = columns.textColumn('request_id');
+    const attempts = columns.numberColumn('attempt');
+    // Each request's slot by its index in the run's strings: one map lookup per request, not per record.
+    const slotOfString = new Int32Array(strings.length).fill(-1);
+    const requestOf = new Int32Array(count);
+    for (let index = 0; index < count; index += 1) {
+      const text = requests[index] as number;
+      const known = slotOfString[text] as number;
+      const requestId = strings[text] as string;
+      const slot = known === -1 ? this.#keys.add(requestId, attempts[index] as number) : this.#keys.addToSlot(known, requestId, attempts[index] as number);
+      if (slot === -1) {
+        const records = columns.records();
+        for (let held = 0; held < index; held += 1) {
+          const record = Object.freeze(records[held] as UsageRecord);
+          this.#runningCost.add(record);
+          this.#loaded.addRecord(record, requestOf[held] as number);
+        }
+        return records.slice(index);
+      }
+      slotOfString[text] = slot;
+      requestOf[index] = slot;
+    }
+    this.#runningCost.addColumns(columns);
+    this.#loaded.addColumns(columns, requestOf);
+    return [];
   }
 
   /** Holds a record whose key was just added with `slot`; evicts the oldest when full. */
@@ -340,6 +416,13 @@ export class CostTracker {
       // A throwing warning handler must not reach the request path either.
     }
   }
+}
+
+function concatNumbers(first: Int32Array, second: Int32Array): Int32Array {
+  const all = new Int32Array(first.length + second.length);
+  all.set(first);
+  all.set(second, first.length);
+  return all;
 }
 
 /** True when the filter selects every record (no field given). */

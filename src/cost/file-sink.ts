@@ -1,6 +1,7 @@
 import type { CostSink } from './cost-sink.js';
 import type { FileSinkOptions } from './file-sink-options.js';
-import { QueuedFileWriter } from './queued-file-writer.js';
+import type { LedgerIndexWriter } from './ledger-index-writer.js';
+import { QueuedFileWriter, type WrittenText } from './queued-file-writer.js';
 import { RecordKeyGuard } from './record-key-guard.js';
 import { RecordWindow } from './record-window.js';
 import type { UsageRecord } from './usage-record.js';
@@ -17,17 +18,29 @@ export abstract class FileSink implements CostSink {
   readonly #writtenKeys = new RecordKeyGuard();
   /** With `maxRememberedKeys`, the newest records written, whose keys are the ones remembered. */
   readonly #remembered: RecordWindow | undefined;
+  readonly #index: LedgerIndexWriter | undefined;
+  /** With an index, the records whose lines are queued, oldest first. */
+  #queuedRecords: UsageRecord[] = [];
   #skippedDuplicates = 0;
 
-  /** @param preamble written first when the file is new or empty (a CSV header). */
-  protected constructor(path: string, options: FileSinkOptions, preamble?: string) {
+  /**
+   * @param preamble written first when the file is new or empty (a CSV header).
+   * @param index given the records of the lines once they are written (a JSONL ledger's index).
+   */
+  protected constructor(path: string, options: FileSinkOptions, preamble?: string, index?: LedgerIndexWriter) {
     this.path = path;
     const limit = options.maxRememberedKeys ?? Number.POSITIVE_INFINITY;
     if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
       throw new RangeError(`File sink maxRememberedKeys must be a positive integer or Infinity, got ${String(limit)}`);
     }
     this.#remembered = limit === Number.POSITIVE_INFINITY ? undefined : new RecordWindow(limit);
-    this.#writer = new QueuedFileWriter({ path, onError: options.onError, ...(preamble !== undefined ? { preamble } : {}) });
+    this.#index = index;
+    this.#writer = new QueuedFileWriter({
+      path,
+      onError: options.onError,
+      ...(preamble !== undefined ? { preamble } : {}),
+      ...(index ? { onWritten: (written: WrittenText) => this.#indexWritten(written) } : {}),
+    });
   }
 
   /** The record as one line, without its line end. */
@@ -66,6 +79,7 @@ export abstract class FileSink implements CostSink {
     }
     const forgotten = this.#remembered?.push(record);
     if (forgotten !== undefined) this.#writtenKeys.delete(forgotten.request_id, forgotten.attempt);
+    if (this.#index) this.#queuedRecords.push(record);
     this.#writer.enqueue(line);
   }
 
@@ -74,8 +88,19 @@ export abstract class FileSink implements CostSink {
     return this.#writer.flush();
   }
 
-  /** Flushes. The sink holds no open file, so writing after `close()` still works. */
-  close(): Promise<void> {
-    return this.#writer.flush();
+  /**
+   * Flushes, and completes the ledger index when there is one. The sink holds no open file, so
+   * writing after `close()` still works.
+   */
+  async close(): Promise<void> {
+    await this.#writer.flush();
+    await this.#index?.close();
+  }
+
+  /** One line was queued per record, so the write's chunks are the oldest queued records. */
+  #indexWritten(written: WrittenText): void {
+    const records = this.#queuedRecords.length === written.chunks ? this.#queuedRecords : this.#queuedRecords.slice(0, written.chunks);
+    this.#queuedRecords = records === this.#queuedRecords ? [] : this.#queuedRecords.slice(written.chunks);
+    this.#index?.add(records, written.offset, written.data);
   }
 }

@@ -26,7 +26,7 @@ export function parseLedgerLine(line: string): ParsedLedgerLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
   // A line this library wrote is already a complete record: keep the parsed object instead of
   // copying it (half the allocations of loading a ledger).
-  if (isCompleteRecord(value)) return { record: value };
+  if (isLedgerRecord(value)) return { record: value };
   const fields = value as Record<string, unknown>;
   for (const column of requiredText) {
     if (typeof fields[column] !== 'string') return { problem: `'${column}' is missing or not a string` };
@@ -69,9 +69,10 @@ export function parseLedgerLine(line: string): ParsedLedgerLine {
 
 /**
  * True when the object has exactly the ledger columns, in ledger order, each of its type: what
- * `toJsonLine` writes. Anything else (an older ledger, another writer) takes the copying path.
+ * `toJsonLine` writes. Anything else (an older ledger, another writer) takes the copying path
+ * when read, and is not put in a ledger index when written.
  */
-function isCompleteRecord(value: object): value is UsageRecord {
+export function isLedgerRecord(value: object): value is UsageRecord {
   let column = 0;
   for (const key in value) {
     if (key !== LEDGER_COLUMNS[column]) return false;

@@ -8,6 +8,18 @@ export interface QueuedFileWriterOptions {
   onError?: (error: Error) => void;
   /** Written first when the file is missing or empty at the first write (a CSV header line). */
   preamble?: string;
+  /** Called after each successful write with what it wrote (for a ledger index). Must not throw. */
+  onWritten?: (written: WrittenText) => void;
+}
+
+/** What one write put in the file. */
+export interface WrittenText {
+  /** How many queued chunks, oldest first, the write held. */
+  chunks: number;
+  /** Their text, concatenated, as the UTF-8 bytes written. */
+  data: Buffer;
+  /** Byte offset in the file where those bytes start (after any line end or preamble put before them). */
+  offset: number;
 }
 
 /**
@@ -21,15 +33,19 @@ export class QueuedFileWriter {
   readonly path: string;
   readonly #onError: (error: Error) => void;
   readonly #preamble: string | undefined;
+  readonly #onWritten: ((written: WrittenText) => void) | undefined;
   #pending: string[] = [];
   #draining: Promise<void> | undefined;
   #fileReady = false;
+  /** Where the next write lands, as far as this writer knows (another process may append too). */
+  #nextOffset = 0;
   #enqueuedCount = 0;
   #writtenCount = 0;
 
   constructor(options: QueuedFileWriterOptions) {
     this.path = options.path;
     this.#preamble = options.preamble;
+    this.#onWritten = options.onWritten;
     this.#onError = options.onError ?? ((error) => emitWriteWarning(options.path, error));
   }
 
@@ -88,41 +104,60 @@ export class QueuedFileWriter {
     while (this.#pending.length > 0) {
       const batch = this.#pending;
       this.#pending = [];
+      // Encoded once: the same bytes go to the file and to `onWritten`.
+      const data = Buffer.from(batch.join(''), 'utf8');
       try {
-        let text = batch.join('');
-        if (!this.#fileReady) text = (await this.#prepareFile()) + text;
-        await appendFile(this.path, text, 'utf8');
+        let lead = '';
+        if (!this.#fileReady) {
+          const prepared = await this.#prepareFile();
+          lead = prepared.lead;
+          this.#nextOffset = prepared.size + Buffer.byteLength(lead);
+        }
+        await appendFile(this.path, lead === '' ? data : Buffer.concat([Buffer.from(lead, 'utf8'), data]));
         this.#fileReady = true;
         this.#writtenCount += batch.length;
       } catch (error) {
+        // Look at the file again before the next try: a failed append may have left part of
+        // the batch, a torn line the retry must not be glued to.
+        this.#fileReady = false;
         this.#pending = batch.concat(this.#pending);
         this.reportError(error);
         return false;
+      }
+      if (this.#onWritten) {
+        const offset = this.#nextOffset;
+        this.#nextOffset += data.length;
+        try {
+          this.#onWritten({ chunks: batch.length, data, offset });
+        } catch {
+          // What is written stays written; a failing observer must not stop the queue.
+        }
       }
     }
     return true;
   }
 
   /**
-   * What goes before the first write to the file: the preamble (a CSV header) when the file is
-   * new or empty; a line end when a crash left its last line torn, so the next record starts a
-   * line of its own instead of being glued to the torn one (and skipped with it on reload).
+   * The file's size, and what goes before the next write (`lead`): the preamble (a CSV header)
+   * when the file is new or empty; a line end when a crash or a failed write left its last line
+   * torn, so the next record starts a line of its own instead of being glued to the torn one
+   * (and skipped with it on reload).
    */
-  async #prepareFile(): Promise<string> {
+  async #prepareFile(): Promise<{ size: number; lead: string }> {
     await mkdir(dirname(this.path), { recursive: true });
     let handle: FileHandle;
     try {
       handle = await open(this.path, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#preamble ?? '';
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { size: 0, lead: this.#preamble ?? '' };
       throw error;
     }
     try {
       const { size } = await handle.stat();
-      if (size === 0) return this.#preamble ?? '';
+      if (size === 0) return { size, lead: this.#preamble ?? '' };
       const last = Buffer.alloc(1);
       await handle.read(last, 0, 1, size - 1);
-      return last[0] === 0x0a ? '' : '\n';
+      return { size, lead: last[0] === 0x0a ? '' : '\n' };
     } finally {
       await handle.close();
     }

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** Bytes read at a time by {@link readTextBlocks}. */
 const BLOCK_BYTES = 16 << 20;
@@ -16,28 +16,39 @@ const BLOCK_BYTES = 16 << 20;
 export async function* readTextBlocks(path: string, blockBytes: number = BLOCK_BYTES): AsyncGenerator<string> {
   const file = await open(path, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(blockBytes);
-    let kept = 0;
-    for (;;) {
-      if (kept === buffer.length) {
-        // One line fills the buffer: grow it rather than cut the line.
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(larger, 0, 0, kept);
-        buffer = larger;
-      }
-      const { bytesRead } = await file.read(buffer, kept, buffer.length - kept, null);
-      const filled = kept + bytesRead;
-      if (bytesRead === 0) {
-        if (filled > 0) yield decode(buffer, filled);
-        return;
-      }
-      const end = buffer.lastIndexOf(0x0a, filled - 1) + 1;
-      if (end > 0) yield decode(buffer, end);
-      buffer.copy(buffer, 0, end, filled);
-      kept = filled - end;
-    }
+    yield* readTextRange(file, 0, Number.POSITIVE_INFINITY, blockBytes);
   } finally {
     await file.close();
+  }
+}
+
+/**
+ * {@link readTextBlocks} over the bytes `[start, end)` of an open file (to its end when `end`
+ * is `Infinity`).
+ */
+export async function* readTextRange(file: FileHandle, start: number, end: number, blockBytes: number = BLOCK_BYTES): AsyncGenerator<string> {
+  let buffer = Buffer.allocUnsafe(Math.max(1, Math.min(blockBytes, end - start)));
+  let kept = 0;
+  let position = start;
+  for (;;) {
+    if (kept === buffer.length) {
+      // One line fills the buffer: grow it rather than cut the line.
+      const larger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(larger, 0, 0, kept);
+      buffer = larger;
+    }
+    const wanted = Math.min(buffer.length - kept, end - position);
+    const { bytesRead } = wanted > 0 ? await file.read(buffer, kept, wanted, position) : { bytesRead: 0 };
+    position += bytesRead;
+    const filled = kept + bytesRead;
+    if (bytesRead === 0) {
+      if (filled > 0) yield decode(buffer, filled);
+      return;
+    }
+    const lineEnd = buffer.lastIndexOf(0x0a, filled - 1) + 1;
+    if (lineEnd > 0) yield decode(buffer, lineEnd);
+    buffer.copy(buffer, 0, lineEnd, filled);
+    kept = filled - lineEnd;
   }
 }
 

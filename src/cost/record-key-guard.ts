@@ -34,31 +34,38 @@ export class RecordKeyGuard {
 
   /** Adds the key and returns its request's slot; -1 (and nothing changes) when it is held already. */
   add(requestId: string, attempt: number): number {
-    const bit = attemptBit(attempt);
-    let slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slots.get(requestId);
-    if (slot !== undefined) {
-      this.#lastRequestId = requestId;
-      this.#lastSlot = slot;
-      if (bit === 0) {
-        const key = joinedKey(requestId, attempt);
-        if (this.#otherKeys.has(key)) return -1;
-        this.#otherKeys.add(key);
-        this.#otherCounts[slot] = (this.#otherCounts[slot] as number) + 1;
-        return slot;
-      }
-      const bits = this.#attemptBits[slot] as number;
-      if ((bits & bit) !== 0) return -1;
-      this.#attemptBits[slot] = bits | bit;
-      return slot;
-    }
-    slot = this.#takeSlot();
-    this.#slots.set(requestId, slot);
+    const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slots.get(requestId);
+    if (slot !== undefined) return this.addToSlot(slot, requestId, attempt);
+    const newSlot = this.#takeSlot();
+    this.#slots.set(requestId, newSlot);
     this.#lastRequestId = requestId;
-    this.#lastSlot = slot;
+    this.#lastSlot = newSlot;
+    const bit = attemptBit(attempt);
     if (bit === 0) {
       this.#otherKeys.add(joinedKey(requestId, attempt));
-      this.#otherCounts[slot] = 1;
-    } else this.#attemptBits[slot] = bit;
+      this.#otherCounts[newSlot] = 1;
+    } else this.#attemptBits[newSlot] = bit;
+    return newSlot;
+  }
+
+  /**
+   * {@link add} for a request whose slot the caller knows (returned by an earlier `add` of this
+   * request, with a key of it still held): spares the lookup. Returns the slot, or -1.
+   */
+  addToSlot(slot: number, requestId: string, attempt: number): number {
+    this.#lastRequestId = requestId;
+    this.#lastSlot = slot;
+    const bit = attemptBit(attempt);
+    if (bit === 0) {
+      const key = joinedKey(requestId, attempt);
+      if (this.#otherKeys.has(key)) return -1;
+      this.#otherKeys.add(key);
+      this.#otherCounts[slot] = (this.#otherCounts[slot] as number) + 1;
+      return slot;
+    }
+    const bits = this.#attemptBits[slot] as number;
+    if ((bits & bit) !== 0) return -1;
+    this.#attemptBits[slot] = bits | bit;
     return slot;
   }
 

@@ -1,3 +1,4 @@
+import type { LedgerColumns } from './ledger-index-format.js';
 import { USD_UNITS_PER_DOLLAR } from './round-usd.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -23,16 +24,33 @@ export class RunningCost {
   readonly #unpriced = new Map<string, UnpricedModel>();
 
   add(record: UsageRecord): void {
-    if (record.cost_usd === null) {
-      const key = `${record.provider}\u0000${record.model}`;
+    this.#add(record.session_id, record.provider, record.model, record.cost_usd ?? Number.NaN);
+  }
+
+  /** Adds a run of records in columns, as a ledger index holds them. */
+  addColumns(columns: LedgerColumns): void {
+    const { strings } = columns;
+    const sessions = columns.textColumn('session_id');
+    const providers = columns.textColumn('provider');
+    const models = columns.textColumn('model');
+    const costs = columns.numberColumn('cost_usd');
+    for (let index = 0; index < columns.count; index += 1) {
+      this.#add(strings[sessions[index] as number] as string, strings[providers[index] as number] as string, strings[models[index] as number] as string, costs[index] as number);
+    }
+  }
+
+  /** Adds one record's cost (`NaN` when unpriced). */
+  #add(sessionId: string, provider: string, model: string, cost: number): void {
+    if (Number.isNaN(cost)) {
+      const key = `${provider}\u0000${model}`;
       const entry = this.#unpriced.get(key);
       if (entry) entry.records += 1;
-      else this.#unpriced.set(key, { provider: record.provider, model: record.model, records: 1 });
+      else this.#unpriced.set(key, { provider, model, records: 1 });
       return;
     }
-    const units = Math.round(record.cost_usd * USD_UNITS_PER_DOLLAR);
+    const units = Math.round(cost * USD_UNITS_PER_DOLLAR);
     this.#totalUnits += units;
-    const id = record.session_id;
+    const id = sessionId;
     let last = this.#lastSession;
     if (last === undefined || last.id !== id) {
       let sum = this.#unitsBySession.get(id);

@@ -68,6 +68,7 @@ describe('loadConfig: good configs', () => {
         },
         "costTracking": {
           "enabled": true,
+          "ledgerIndex": true,
           "logPath": "/srv/app/llm_costs.jsonl",
           "pricing": {
             "openai": {
@@ -174,7 +175,7 @@ describe('loadConfig: good configs', () => {
     expect(config.crossProviderFallback).toBe(false);
     expect(config.providerOrder).toEqual(['anthropic']);
     expect(config.retry).toEqual({ maxAttempts: 2, initialDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30_000, maxTotalAttempts: 6 });
-    expect(config.costTracking).toEqual({ enabled: true, sinks: [], pricing: {} });
+    expect(config.costTracking).toEqual({ enabled: true, sinks: [], pricing: {}, ledgerIndex: true });
     expect(config.costTracking).not.toHaveProperty('logPath');
   });
 
@@ -183,7 +184,7 @@ describe('loadConfig: good configs', () => {
       { active_provider: 'anthropic', providers: { anthropic: { api_key: 'k', fallback_models: ['claude-a'] } }, cost_tracking: { max_records_in_memory: 50_000 } },
       { env: {} },
     );
-    expect(config.costTracking).toEqual({ enabled: true, sinks: [], pricing: {}, maxRecordsInMemory: 50_000 });
+    expect(config.costTracking).toEqual({ enabled: true, sinks: [], pricing: {}, maxRecordsInMemory: 50_000, ledgerIndex: true });
   });
 
   it('marks a provider whose key variable is empty or unset unavailable, with a warning naming the variable', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
@@ -48,6 +48,25 @@ describe('cost_tracking.max_records_in_memory', () => {
     );
     expect(tracker.maxRecordsInMemory).toBe(Number.POSITIVE_INFINITY);
     expect(warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('cost_tracking.max_records_in_memory (10) does not apply to the tracker given in options.tracker') })]);
+  });
+
+  it('keeps an index beside the ledger unless cost_tracking.ledger_index is false', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'llm-orch-index-'));
+    try {
+      for (const ledgerIndex of [true, false]) {
+        const ledger = join(directory, `ledger-${String(ledgerIndex)}.jsonl`);
+        const base = twoProviderConfig();
+        const provider = new ScriptedProvider('a', { a1: [answer('one'), answer('two')] });
+        const { orch } = orchestratorOver({ ...base, cost_tracking: { ...base.cost_tracking, log_path: ledger, ledger_index: ledgerIndex } }, [provider]);
+        for (let call = 0; call < 2; call += 1) await orch.send({ messages });
+        await orch.close();
+        expect(existsSync(`${ledger}.idx`)).toBe(ledgerIndex);
+        const loaded = await CostTracker.fromJsonl(ledger);
+        expect(loaded.records()).toEqual(orch.tracker.records());
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('keeps every record by default', async () => {

@@ -1,0 +1,343 @@
+import { createHash } from 'node:crypto';
+import type { ErrorKind } from '../errors/error-kind.js';
+import type { AttemptStatus } from '../spec/chat-response.js';
+import type { UsageRecord, UsageSource } from './usage-record.js';
+
+/*
+ * The ledger index (`<ledger>.idx`) is a series of segments. Each describes a run of whole
+ * lines of the ledger, by byte offset, length and SHA-256, and holds the same records in
+ * columns: the records can be rebuilt without parsing the JSON, once the lines' hash matches.
+ *
+ * Segment (little-endian): header of 32 bytes: magic `LLMOIDX1`, body length (u32), format
+ * version (u32), the first 16 bytes of the body's SHA-256. Body: ledger offset (f64), ledger
+ * length (f64), record count (u32), bytes of the strings JSON (u32), bytes of the timestamps
+ * JSON (u32), 4 spare bytes, the lines' SHA-256 (32 bytes); the strings JSON array (every
+ * distinct text of the segment but timestamps) and the timestamps JSON array, each padded with
+ * spaces to a multiple of 8 bytes; 9 Int32 columns of indexes into the strings (padded to 8
+ * bytes); 9 Float64 columns. Texts go through JSON so every string, lone surrogates included,
+ * comes back exactly as `JSON.parse` of the line gives it.
+ */
+
+const MAGIC = Buffer.from('LLMOIDX1', 'latin1');
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 32;
+const FIXED_BODY_BYTES = 64;
+const BODY_DIGEST_BYTES = 16;
+
+/** Columns kept as indexes into the segment's strings (-1: `null`, only for `error_kind`). */
+const TEXT_COLUMNS = ['session_id', 'request_id', 'provider', 'model', 'status', 'error_kind', 'metadata', 'usage_source', 'price_source'] as const;
+/** A ledger column kept as an index into a segment's strings. */
+export type TextColumn = (typeof TEXT_COLUMNS)[number];
+/** Columns kept as numbers (`NaN`: `null`, only for `cost_usd`). */
+const NUMBER_COLUMNS = [
+  'attempt',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'latency_ms',
+] as const;
+/** A ledger column kept as a number. */
+export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
+
+const TEXT_COLUMN_POSITION = Object.fromEntries(TEXT_COLUMNS.map((column, position) => [column, position])) as Record<TextColumn, number>;
+const NUMBER_COLUMN_POSITION = Object.fromEntries(NUMBER_COLUMNS.map((column, position) => [column, position])) as Record<NumberColumn, number>;
+
+/** The index file of a JSONL ledger: the ledger's path with `.idx` appended. */
+export function ledgerIndexPath(ledgerPath: string): string {
+  return `${ledgerPath}.idx`;
+}
+
+/** One segment read from an index: where its lines are in the ledger, and its records. */
+export interface LedgerIndexSegment {
+  /** Byte offset of the segment's first line in the ledger. */
+  readonly ledgerOffset: number;
+  /** Bytes of its lines, the last line end included. */
+  readonly ledgerLength: number;
+  /** SHA-256 of those bytes. */
+  readonly ledgerDigest: Buffer;
+  /** Records, one per line. */
+  readonly count: number;
+  /** The records in columns (views into the index's bytes; the texts are parsed on this call). */
+  columns(): LedgerColumns;
+}
+
+/**
+ * A run of records in columns, as a segment holds them: what `JSON.parse` of each line gives,
+ * without an object per record until `records()` is called.
+ */
+export class LedgerColumns {
+  readonly count: number;
+  /** Every distinct text of the records but timestamps (metadata as its JSON text). */
+  readonly strings: readonly string[];
+  readonly #timestampsJson: string;
+  /** `TEXT_COLUMNS.length` columns of `count` indexes into `strings`, one after the other. */
+  readonly #texts: Int32Array;
+  /** `NUMBER_COLUMNS.length` columns of `count` numbers, one after the other. */
+  readonly #numbers: Float64Array;
+  #metadata: Map<number, Record<string, string>> | undefined;
+
+  constructor(count: number, strings: string[], timestampsJson: string, texts: Int32Array, numbers: Float64Array) {
+    if (!Array.isArray(strings)) throw new Error('ledger index segment has no strings');
+    this.count = count;
+    this.strings = strings;
+    this.#timestampsJson = timestampsJson;
+    this.#texts = texts;
+    this.#numbers = numbers;
+  }
+
+  /** The timestamps, parsed anew on each call (a million short strings are cheap to drop). */
+  timestamps(): string[] {
+    const timestamps = JSON.parse(this.#timestampsJson) as unknown;
+    if (!Array.isArray(timestamps) || timestamps.length !== this.count) throw new Error('ledger index segment does not match its record count');
+    return timestamps as string[];
+  }
+
+  /** Index into `strings` of a record's text column (-1 for a `null` error kind). */
+  text(column: TextColumn, index: number): number {
+    return this.#texts[TEXT_COLUMN_POSITION[column] * this.count + index] as number;
+  }
+
+  /** A record's number column (`NaN` for a `null` cost). */
+  number(column: NumberColumn, index: number): number {
+    return this.#numbers[NUMBER_COLUMN_POSITION[column] * this.count + index] as number;
+  }
+
+  /** A text column as a whole: `count` indexes into `strings`. */
+  textColumn(column: TextColumn): Int32Array {
+    const start = TEXT_COLUMN_POSITION[column] * this.count;
+    return this.#texts.subarray(start, start + this.count);
+  }
+
+  /** A number column as a whole. */
+  numberColumn(column: NumberColumn): Float64Array {
+    const start = NUMBER_COLUMN_POSITION[column] * this.count;
+    return this.#numbers.subarray(start, start + this.count);
+  }
+
+  /** The metadata object of `strings[number]`, parsed once and frozen (records of a call share it). */
+  metadata(number: number): Record<string, string> {
+    this.#metadata ??= new Map();
+    let metadata = this.#metadata.get(number);
+    if (metadata === undefined) {
+      metadata = Object.freeze(JSON.parse(this.strings[number] as string) as Record<string, string>);
+      this.#metadata.set(number, metadata);
+    }
+    return metadata;
+  }
+
+  /** Builds the records, in line order, keys in ledger column order, as a line parses to. */
+  records(): UsageRecord[] {
+    const { count, strings } = this;
+    const timestamps = this.timestamps();
+    const texts = this.#texts;
+    const numbers = this.#numbers;
+    const records = new Array<UsageRecord>(count);
+    for (let index = 0; index < count; index += 1) {
+      const errorKind = texts[5 * count + index] as number;
+      const cost = numbers[7 * count + index] as number;
+      records[index] = {
+        timestamp: timestamps[index] as string,
+        session_id: strings[texts[index] as number] as string,
+        request_id: strings[texts[count + index] as number] as string,
+        attempt: numbers[index] as number,
+        provider: strings[texts[2 * count + index] as number] as string,
+        model: strings[texts[3 * count + index] as number] as string,
+        status: strings[texts[4 * count + index] as number] as AttemptStatus,
+        input_tokens: numbers[count + index] as number,
+        output_tokens: numbers[2 * count + index] as number,
+        total_tokens: numbers[3 * count + index] as number,
+        cache_read_tokens: numbers[4 * count + index] as number,
+        cache_write_tokens: numbers[5 * count + index] as number,
+        reasoning_tokens: numbers[6 * count + index] as number,
+        cost_usd: Number.isNaN(cost) ? null : cost,
+        latency_ms: numbers[8 * count + index] as number,
+        error_kind: errorKind === -1 ? null : (strings[errorKind] as ErrorKind),
+        metadata: this.metadata(texts[6 * count + index] as number),
+        usage_source: strings[texts[7 * count + index] as number] as UsageSource,
+        price_source: strings[texts[8 * count + index] as number] as string,
+      };
+    }
+    return records;
+  }
+}
+
+/**
+ * Encodes records whose lines (`toJsonLine` of each, with a line end) were written to the
+ * ledger at `ledgerOffset`, `ledgerLength` bytes with SHA-256 `ledgerDigest`. Only records with
+ * exactly the ledger columns, in order, of their types (see `isLedgerRecord`) may be given.
+ */
+export function encodeLedgerIndexSegment(records: readonly UsageRecord[], ledgerOffset: number, ledgerLength: number, ledgerDigest: Buffer): Buffer {
+  const count = records.length;
+  const strings: string[] = [];
+  const stringNumbers = new Map<string, number>();
+  // Per text column, its last value and that value's number: neighbouring records mostly share
+  // their session, provider, model, status and sources, so most skip the map.
+  const lastTexts = new Array<string | undefined>(TEXT_COLUMNS.length).fill(undefined);
+  const lastNumbers = new Int32Array(TEXT_COLUMNS.length);
+  const numberOf = (column: number, text: string): number => {
+    if (text === lastTexts[column]) return lastNumbers[column] as number;
+    let number = stringNumbers.get(text);
+    if (number === undefined) {
+      number = strings.length;
+      strings.push(text);
+      stringNumbers.set(text, number);
+    }
+    lastTexts[column] = text;
+    lastNumbers[column] = number;
+    return number;
+  };
+  // Request ids are nearly all distinct, and a call's attempts come one after another: they skip
+  // the map (an id that comes back later is stored again, which reads back the same).
+  let lastRequestId: string | undefined;
+  let lastRequestNumber = -1;
+  const timestamps = new Array<string>(count);
+  const texts = new Int32Array(TEXT_COLUMNS.length * count);
+  const numbers = new Float64Array(NUMBER_COLUMNS.length * count);
+  let lastMetadata: Record<string, string> | undefined;
+  let lastMetadataNumber = -1;
+  for (let index = 0; index < count; index += 1) {
+    const record = records[index] as UsageRecord;
+    timestamps[index] = record.timestamp;
+    texts[index] = numberOf(0, record.session_id);
+    if (record.request_id !== lastRequestId) {
+      lastRequestId = record.request_id;
+      lastRequestNumber = strings.length;
+      strings.push(lastRequestId);
+    }
+    texts[count + index] = lastRequestNumber;
+    texts[2 * count + index] = numberOf(2, record.provider);
+    texts[3 * count + index] = numberOf(3, record.model);
+    texts[4 * count + index] = numberOf(4, record.status);
+    texts[5 * count + index] = record.error_kind === null ? -1 : numberOf(5, record.error_kind);
+    // Consecutive records of one call share their metadata object: stringify it once.
+    if (record.metadata !== lastMetadata) {
+      lastMetadata = record.metadata;
+      lastMetadataNumber = numberOf(6, JSON.stringify(record.metadata));
+    }
+    texts[6 * count + index] = lastMetadataNumber;
+    texts[7 * count + index] = numberOf(7, record.usage_source);
+    texts[8 * count + index] = numberOf(8, record.price_source);
+    // `+ 0` turns -0 into 0, as JSON does.
+    numbers[index] = record.attempt + 0;
+    numbers[count + index] = record.input_tokens + 0;
+    numbers[2 * count + index] = record.output_tokens + 0;
+    numbers[3 * count + index] = record.total_tokens + 0;
+    numbers[4 * count + index] = record.cache_read_tokens + 0;
+    numbers[5 * count + index] = record.cache_write_tokens + 0;
+    numbers[6 * count + index] = record.reasoning_tokens + 0;
+    numbers[7 * count + index] = record.cost_usd === null ? Number.NaN : record.cost_usd + 0;
+    numbers[8 * count + index] = record.latency_ms + 0;
+  }
+  const stringsJson = padded(JSON.stringify(strings));
+  const timestampsJson = padded(JSON.stringify(timestamps));
+  const textBytes = roundUp8(texts.byteLength);
+  const bodyLength = FIXED_BODY_BYTES + stringsJson.length + timestampsJson.length + textBytes + numbers.byteLength;
+  const segment = Buffer.alloc(HEADER_BYTES + bodyLength);
+  MAGIC.copy(segment, 0);
+  segment.writeUInt32LE(bodyLength, 8);
+  segment.writeUInt32LE(FORMAT_VERSION, 12);
+  let position = HEADER_BYTES;
+  segment.writeDoubleLE(ledgerOffset, position);
+  segment.writeDoubleLE(ledgerLength, position + 8);
+  segment.writeUInt32LE(count, position + 16);
+  segment.writeUInt32LE(stringsJson.length, position + 20);
+  segment.writeUInt32LE(timestampsJson.length, position + 24);
+  ledgerDigest.copy(segment, position + 32, 0, 32);
+  position += FIXED_BODY_BYTES;
+  position += stringsJson.copy(segment, position);
+  position += timestampsJson.copy(segment, position);
+  segment.set(new Uint8Array(texts.buffer, texts.byteOffset, texts.byteLength), position);
+  position += textBytes;
+  segment.set(new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength), position);
+  bodyDigest(segment, HEADER_BYTES, segment.length).copy(segment, 16);
+  return segment;
+}
+
+/**
+ * Reads the segments of an index file's content, in file order. A segment that is torn (a
+ * crash while it was written), damaged, or of an unknown format version is left out, and
+ * reading goes on at the next segment marker: its lines are then read from the ledger itself.
+ */
+export function decodeLedgerIndex(index: Buffer): LedgerIndexSegment[] {
+  const segments: LedgerIndexSegment[] = [];
+  let position = index.indexOf(MAGIC, 0);
+  while (position !== -1 && position + HEADER_BYTES + FIXED_BODY_BYTES <= index.length) {
+    const bodyLength = index.readUInt32LE(position + 8);
+    const bodyStart = position + HEADER_BYTES;
+    const bodyEnd = bodyStart + bodyLength;
+    const segment =
+      bodyEnd <= index.length && index.readUInt32LE(position + 12) === FORMAT_VERSION && bodyDigest(index, bodyStart, bodyEnd).equals(index.subarray(position + 16, position + 32))
+        ? readSegment(index.subarray(bodyStart, bodyEnd))
+        : undefined;
+    if (segment) segments.push(segment);
+    position = index.indexOf(MAGIC, segment ? bodyEnd : position + 1);
+  }
+  return segments;
+}
+
+/** A segment from its (checked) body, or undefined when its parts do not add up to its length. */
+function readSegment(body: Buffer): LedgerIndexSegment | undefined {
+  const ledgerOffset = body.readDoubleLE(0);
+  const ledgerLength = body.readDoubleLE(8);
+  const count = body.readUInt32LE(16);
+  const stringsBytes = body.readUInt32LE(20);
+  const timestampsBytes = body.readUInt32LE(24);
+  const textsStart = FIXED_BODY_BYTES + stringsBytes + timestampsBytes;
+  const numbersStart = textsStart + roundUp8(TEXT_COLUMNS.length * count * 4);
+  if (numbersStart + NUMBER_COLUMNS.length * count * 8 !== body.length) return undefined;
+  if (!(Number.isSafeInteger(ledgerOffset) && ledgerOffset >= 0 && Number.isSafeInteger(ledgerLength) && ledgerLength > 0)) return undefined;
+  return {
+    ledgerOffset,
+    ledgerLength,
+    ledgerDigest: Buffer.from(body.subarray(32, 64)),
+    count,
+    columns: () =>
+      new LedgerColumns(
+        count,
+        JSON.parse(body.toString('utf8', FIXED_BODY_BYTES, FIXED_BODY_BYTES + stringsBytes)) as string[],
+        body.toString('utf8', FIXED_BODY_BYTES + stringsBytes, textsStart),
+        int32View(body, textsStart, TEXT_COLUMNS.length * count),
+        float64View(body, numbersStart, NUMBER_COLUMNS.length * count),
+      ),
+  };
+}
+
+/** A view when the bytes are aligned for Int32 (the usual case), else a copy. */
+function int32View(body: Buffer, start: number, length: number): Int32Array {
+  const byteOffset = body.byteOffset + start;
+  if (byteOffset % 4 === 0) return new Int32Array(body.buffer, byteOffset, length);
+  const copy = new Int32Array(length);
+  new Uint8Array(copy.buffer).set(body.subarray(start, start + length * 4));
+  return copy;
+}
+
+/** A view when the bytes are aligned for Float64 (the usual case), else a copy. */
+function float64View(body: Buffer, start: number, length: number): Float64Array {
+  const byteOffset = body.byteOffset + start;
+  if (byteOffset % 8 === 0) return new Float64Array(body.buffer, byteOffset, length);
+  const copy = new Float64Array(length);
+  new Uint8Array(copy.buffer).set(body.subarray(start, start + length * 8));
+  return copy;
+}
+
+function bodyDigest(buffer: Buffer, start: number, end: number): Buffer {
+  return createHash('sha256').update(buffer.subarray(start, end)).digest().subarray(0, BODY_DIGEST_BYTES);
+}
+
+/** UTF-8 bytes of the text, padded with spaces (which JSON ignores) to a multiple of 8. */
+function padded(json: string): Buffer {
+  const bytes = Buffer.from(json, 'utf8');
+  const length = roundUp8(bytes.length);
+  if (length === bytes.length) return bytes;
+  const result = Buffer.alloc(length, 0x20);
+  bytes.copy(result);
+  return result;
+}
+
+function roundUp8(value: number): number {
+  return Math.ceil(value / 8) * 8;
+}

@@ -1,0 +1,87 @@
+import { createHash, type Hash } from 'node:crypto';
+import { appendFile, writeFile } from 'node:fs/promises';
+import { encodeLedgerIndexSegment } from './ledger-index-format.js';
+import { isLedgerRecord } from './parse-ledger-line.js';
+import type { UsageRecord } from './usage-record.js';
+
+/** Records a segment holds before it is written: few enough that an unindexed tail parses fast. */
+export const INDEX_SEGMENT_RECORDS = 4_096;
+
+/**
+ * Writes the index of a JSONL ledger (see `ledger-index-format.ts`) as the sink's lines reach
+ * the disk: it gathers runs of consecutive lines and appends a segment for every
+ * {@link INDEX_SEGMENT_RECORDS} records, and for what is left at `close()`. The index only ever
+ * speeds up `CostTracker.fromJsonl`; the ledger stays the record of truth. So a batch that
+ * cannot be indexed (a record not in ledger form) is left out, and after a failed index write
+ * the writer stops: the lines it does not cover are parsed from the ledger when loaded.
+ */
+export class LedgerIndexWriter {
+  readonly path: string;
+  #records: UsageRecord[] = [];
+  #hash: Hash | undefined;
+  #offset = 0;
+  #length = 0;
+  #written: Promise<void> = Promise.resolve();
+  #failed = false;
+  /** Whether this writer has written to the index file yet. */
+  #started = false;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  /** Whether an index write failed (nothing more is indexed by this writer). */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  /**
+   * Takes records whose lines (`toJsonLine` of each plus `\n`, in order: `data`, as UTF-8) were
+   * just appended to the ledger at byte `offset`.
+   */
+  add(records: readonly UsageRecord[], offset: number, data: Buffer): void {
+    if (this.#failed) return;
+    if (!records.every(isLedgerRecord)) {
+      this.#emit();
+      return;
+    }
+    // A run continues only where the last batch ended; another writer's lines in between start a new one.
+    if (this.#records.length > 0 && offset !== this.#offset + this.#length) this.#emit();
+    if (this.#records.length === 0) {
+      this.#offset = offset;
+      this.#length = 0;
+      this.#hash = createHash('sha256');
+    }
+    this.#hash?.update(data);
+    this.#length += data.length;
+    for (const record of records) this.#records.push(record);
+    if (this.#records.length >= INDEX_SEGMENT_RECORDS) this.#emit();
+  }
+
+  /** Writes the segment being gathered, then resolves once every index write ended. Never rejects. */
+  close(): Promise<void> {
+    this.#emit();
+    return this.#written;
+  }
+
+  /** Encodes the records gathered into a segment and queues its write. */
+  #emit(): void {
+    const records = this.#records;
+    const hash = this.#hash;
+    if (records.length === 0 || hash === undefined) return;
+    this.#records = [];
+    this.#hash = undefined;
+    const segment = encodeLedgerIndexSegment(records, this.#offset, this.#length, hash.digest());
+    // A ledger this writer started from empty makes any older index stale: start the index anew.
+    const replace = !this.#started && this.#offset === 0;
+    this.#started = true;
+    this.#written = this.#written.then(async () => {
+      if (this.#failed) return;
+      try {
+        await (replace ? writeFile(this.path, segment) : appendFile(this.path, segment));
+      } catch {
+        this.#failed = true;
+      }
+    });
+  }
+}

@@ -1,0 +1,285 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CostTracker } from '../../src/cost/cost-tracker.js';
+import type { CostWarning } from '../../src/cost/cost-warning.js';
+import { toJsonLine } from '../../src/cost/format-jsonl.js';
+import { JsonlSink } from '../../src/cost/jsonl-sink.js';
+import { decodeLedgerIndex, ledgerIndexPath } from '../../src/cost/ledger-index-format.js';
+import { INDEX_SEGMENT_RECORDS } from '../../src/cost/ledger-index-writer.js';
+import { readLedger } from '../../src/cost/read-ledger.js';
+import type { UsageRecord } from '../../src/cost/usage-record.js';
+import { createUsage } from '../../src/spec/usage.js';
+import { makeTempDirectory } from './helpers.js';
+
+/** A record in ledger form with values that are easy to get wrong when stored in columns. */
+function oddRecord(index: number, session = 'session-a'): UsageRecord {
+  const texts = ['plain', 'ünïcödé ✓ 日本', 'lone \ud800 surrogate', 'quote " and \\ backslash', 'line\nbreak', ''];
+  return {
+    timestamp: new Date(Date.UTC(2026, 10, 1 + (index % 9), 0, 0, 0, index % 1000)).toISOString(),
+    session_id: session,
+    request_id: `request-${Math.floor(index / 3)}`,
+    attempt: (index % 3) + 1,
+    provider: index % 4 === 0 ? 'anthropic' : 'openai',
+    model: index % 5 === 0 ? 'gpt-4o-mini' : 'claude-sonnet-4-5',
+    status: index % 7 === 0 ? 'error' : 'ok',
+    input_tokens: index % 11 === 0 ? -0 : 1_000 + index,
+    output_tokens: index * 3,
+    total_tokens: 1_000 + index * 4,
+    cache_read_tokens: index % 2 === 0 ? 64 : 0,
+    cache_write_tokens: index % 13,
+    reasoning_tokens: index % 17 === 0 ? 2 ** 40 : 0,
+    cost_usd: index % 6 === 0 ? null : 0.000_000_1 * index + 0.1,
+    latency_ms: index % 19 === 0 ? 0.5 : 200 + index,
+    error_kind: index % 7 === 0 ? 'rate_limit' : null,
+    metadata: index % 8 === 0 ? {} : { user_id: `user-${index % 5}`, note: texts[index % texts.length] as string, ...(index % 10 === 0 ? { ['__proto__']: 'own key' } : {}) },
+    usage_source: index % 9 === 0 ? 'estimated' : 'provider',
+    price_source: index % 6 === 0 ? '' : 'catalogue@0.1.8',
+  };
+}
+
+/** Writes records through a JsonlSink, in batches of `batch` (one write each), then closes it. */
+async function writeThroughSink(path: string, records: readonly UsageRecord[], batch = 500, options: { index?: boolean } = {}): Promise<JsonlSink> {
+  const sink = new JsonlSink(path, options);
+  for (let start = 0; start < records.length; start += batch) {
+    for (const record of records.slice(start, start + batch)) sink.write(record);
+    await sink.flush();
+  }
+  await sink.close();
+  return sink;
+}
+
+/** Loads the ledger with its index, then with the index set aside, and puts the index back. */
+async function loadBothWays(path: string, options: { maxRecordsInMemory?: number } = {}): Promise<{ indexed: CostTracker; parsed: CostTracker; indexedWarnings: CostWarning[]; parsedWarnings: CostWarning[] }> {
+  const indexedWarnings: CostWarning[] = [];
+  const parsedWarnings: CostWarning[] = [];
+  const indexed = await CostTracker.fromJsonl(path, { ...options, sessionId: 'loader', onWarning: (warning) => indexedWarnings.push(warning) });
+  const aside = `${ledgerIndexPath(path)}.aside`;
+  const hadIndex = existsSync(ledgerIndexPath(path));
+  if (hadIndex) renameSync(ledgerIndexPath(path), aside);
+  const parsed = await CostTracker.fromJsonl(path, { ...options, sessionId: 'loader', onWarning: (warning) => parsedWarnings.push(warning) });
+  if (hadIndex) renameSync(aside, ledgerIndexPath(path));
+  return { indexed, parsed, indexedWarnings, parsedWarnings };
+}
+
+/** Asserts the two trackers hold the same records and give the same figures. */
+function expectSameLedger(indexed: CostTracker, parsed: CostTracker): void {
+  expect(indexed.records()).toEqual(parsed.records());
+  for (const groupBy of [undefined, 'provider', 'model', 'session', 'day', 'metadata.user_id', 'metadata.__proto__', 'metadata.note'] as const) {
+    expect(indexed.report(groupBy ? { groupBy } : {})).toEqual(parsed.report(groupBy ? { groupBy } : {}));
+  }
+  const filter = { from: '2026-11-03T00:00:00.000Z', to: '2026-11-06T00:00:00.000Z', provider: 'openai' };
+  expect(indexed.report({ ...filter, groupBy: 'day' })).toEqual(parsed.report({ ...filter, groupBy: 'day' }));
+  expect(indexed.totalCost()).toBe(parsed.totalCost());
+  expect(indexed.totalCost(filter)).toBe(parsed.totalCost(filter));
+  expect(indexed.sessionCost('session-a')).toBe(parsed.sessionCost('session-a'));
+  expect(indexed.unpriced()).toEqual(parsed.unpriced());
+  expect(indexed.exportJsonl()).toBe(parsed.exportJsonl());
+  expect(indexed.exportCsv()).toBe(parsed.exportCsv());
+}
+
+/** How many records of a load came from the index's columns rather than parsed lines. */
+async function countFromIndex(path: string): Promise<{ fromIndex: number; textBytes: number }> {
+  let fromIndex = 0;
+  let textBytes = 0;
+  for await (const piece of readLedger(path)) {
+    if ('columns' in piece) fromIndex += piece.columns.count;
+    else textBytes += piece.text.length;
+  }
+  return { fromIndex, textBytes };
+}
+
+describe('ledger index (<ledger>.idx)', () => {
+  let temp: ReturnType<typeof makeTempDirectory>;
+  let path: string;
+  beforeEach(() => {
+    temp = makeTempDirectory();
+    path = join(temp.directory, 'usage.jsonl');
+  });
+  afterEach(() => temp.remove());
+
+  it('gives back exactly what parsing the lines gives, for awkward values', async () => {
+    const records = Array.from({ length: 2_000 }, (_, index) => oddRecord(index));
+    await writeThroughSink(path, records, 300);
+    expect(existsSync(ledgerIndexPath(path))).toBe(true);
+    expect(await countFromIndex(path)).toEqual({ fromIndex: 2_000, textBytes: 0 });
+    const { indexed, parsed, indexedWarnings } = await loadBothWays(path);
+    expect(indexedWarnings).toEqual([]);
+    expectSameLedger(indexed, parsed);
+    // What JSON.parse of each line gives: -0 became 0, lone surrogates and `__proto__` keys kept.
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(indexed.records()).toEqual(lines.map((line) => JSON.parse(line) as UsageRecord));
+    expect(Object.is(indexed.records()[0]?.input_tokens, 0)).toBe(true);
+    expect(Object.hasOwn(indexed.records()[10]?.metadata ?? {}, '__proto__')).toBe(true);
+    expect(indexed.records()[2]?.metadata.note).toBe('lone \ud800 surrogate');
+  });
+
+  it('writes a segment every INDEX_SEGMENT_RECORDS records and the rest at close()', async () => {
+    const records = Array.from({ length: INDEX_SEGMENT_RECORDS + 10 }, (_, index) => oddRecord(index));
+    const sink = new JsonlSink(path);
+    for (const record of records.slice(0, INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
+    await sink.flush();
+    // One batch of 4,101 records reached the disk: one segment, before close().
+    const before = await vi.waitFor(() => {
+      const segments = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
+      expect(segments.map((segment) => segment.count)).toEqual([INDEX_SEGMENT_RECORDS + 5]);
+      return segments;
+    });
+    for (const record of records.slice(INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
+    await sink.close();
+    const after = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
+    expect(after.map((segment) => [segment.ledgerOffset, segment.count])).toEqual([
+      [0, INDEX_SEGMENT_RECORDS + 5],
+      [(before[0] as { ledgerLength: number }).ledgerLength, 5],
+    ]);
+    expect((after[1]?.ledgerOffset ?? 0) + (after[1]?.ledgerLength ?? 0)).toBe(statSync(path).size);
+  });
+
+  it('parses a segment whose lines were edited, and uses the index for the others', async () => {
+    const records = Array.from({ length: 1_200 }, (_, index) => oddRecord(index));
+    // Three runs of 400 lines: three segments (each batch is written and indexed at close of a run).
+    for (let run = 0; run < 3; run += 1) await writeThroughSink(path, records.slice(run * 400, run * 400 + 400), 400);
+    const text = readFileSync(path, 'utf8');
+    const edited = text.replace('"input_tokens":1500,', '"input_tokens":9999,');
+    expect(edited).not.toBe(text);
+    writeFileSync(path, edited);
+    expect((await countFromIndex(path)).fromIndex).toBe(800);
+    const { indexed, parsed } = await loadBothWays(path);
+    expect(indexed.records()[500]?.input_tokens).toBe(9_999);
+    expectSameLedger(indexed, parsed);
+  });
+
+  it('parses lines another writer appended before, between and after the indexed runs', async () => {
+    appendFileSync(path, `${toJsonLine(oddRecord(10_000, 'other'))}\n`);
+    await writeThroughSink(path, Array.from({ length: 300 }, (_, index) => oddRecord(index)), 300);
+    appendFileSync(path, `${toJsonLine(oddRecord(10_003, 'other'))}\n\n`);
+    await writeThroughSink(path, Array.from({ length: 300 }, (_, index) => oddRecord(index + 300)), 300);
+    appendFileSync(path, `${toJsonLine(oddRecord(10_006, 'other'))}\n{"torn":`);
+    expect((await countFromIndex(path)).fromIndex).toBe(600);
+    const { indexed, parsed, indexedWarnings, parsedWarnings } = await loadBothWays(path);
+    expect(indexed.records()).toHaveLength(603);
+    expectSameLedger(indexed, parsed);
+    // Same line numbers in the warnings: the torn last line is line 605 (one blank line before it).
+    expect(indexedWarnings).toEqual(parsedWarnings);
+    expect(indexedWarnings.map((warning) => warning.message)).toEqual([expect.stringContaining('Skipped line 605 ')]);
+  });
+
+  it('reports a key repeated across runs once, at the same line, as parsing does', async () => {
+    const records = Array.from({ length: 50 }, (_, index) => oddRecord(index));
+    await writeThroughSink(path, records, 50);
+    // A second sink has its own memory of keys: it writes records 20-29 again, then new ones.
+    await writeThroughSink(path, [...records.slice(20, 30), oddRecord(50), oddRecord(51)], 20);
+    expect((await countFromIndex(path)).fromIndex).toBe(62);
+    const { indexed, parsed, indexedWarnings, parsedWarnings } = await loadBothWays(path);
+    expect(indexed.records()).toHaveLength(52);
+    expect(indexedWarnings).toEqual(parsedWarnings);
+    expect(indexedWarnings).toHaveLength(10);
+    expect(indexedWarnings[0]?.message).toContain('Skipped line 51 ');
+    expectSameLedger(indexed, parsed);
+  });
+
+  it('keeps the newest records with maxRecordsInMemory, repeats found over the whole file', async () => {
+    const records = Array.from({ length: 900 }, (_, index) => oddRecord(index));
+    await writeThroughSink(path, records, 250);
+    await writeThroughSink(path, records.slice(0, 5), 5);
+    const { indexed, parsed, indexedWarnings } = await loadBothWays(path, { maxRecordsInMemory: 100 });
+    expect(indexed.records()).toHaveLength(100);
+    expect(indexedWarnings.filter((warning) => warning.code === 'ledger_line_skipped')).toHaveLength(5);
+    expectSameLedger(indexed, parsed);
+  });
+
+  it('refuses a live record whose key was loaded from the index, returning the loaded record', async () => {
+    await writeThroughSink(path, [oddRecord(1), oddRecord(2)], 2);
+    const warnings: CostWarning[] = [];
+    const tracker = await CostTracker.fromJsonl(path, { onWarning: (warning) => warnings.push(warning) });
+    const loaded = tracker.records()[1] as UsageRecord;
+    const again = tracker.record({
+      requestId: loaded.request_id,
+      attempt: loaded.attempt,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      status: 'ok',
+      usage: createUsage({ inputTokens: 1, outputTokens: 1 }),
+      usageSource: 'provider',
+      costUsd: 1,
+      priceSource: 'override',
+      latencyMs: 1,
+    });
+    expect(again).toBe(loaded);
+    expect(warnings.map((warning) => warning.code)).toEqual(['duplicate_record']);
+    expect(tracker.records()).toHaveLength(2);
+    expect(Object.isFrozen(loaded)).toBe(true);
+  });
+
+  it('survives a torn index: later segments are still found and used', async () => {
+    await writeThroughSink(path, Array.from({ length: 200 }, (_, index) => oddRecord(index)), 200);
+    await writeThroughSink(path, Array.from({ length: 200 }, (_, index) => oddRecord(index + 200)), 200);
+    const index = readFileSync(ledgerIndexPath(path));
+    const [first, second] = decodeLedgerIndex(index);
+    expect(first?.count).toBe(200);
+    expect(second?.count).toBe(200);
+    // Tear the first segment (as a crash would) by cutting bytes out of its middle.
+    const firstEnd = index.indexOf(Buffer.from('LLMOIDX1'), 1);
+    writeFileSync(ledgerIndexPath(path), Buffer.concat([index.subarray(0, firstEnd - 100), index.subarray(firstEnd)]));
+    expect(await countFromIndex(path)).toMatchObject({ fromIndex: 200 });
+    const { indexed, parsed } = await loadBothWays(path);
+    expectSameLedger(indexed, parsed);
+    // A garbage or empty index file only means parsing everything.
+    writeFileSync(ledgerIndexPath(path), 'not an index');
+    expect((await countFromIndex(path)).fromIndex).toBe(0);
+    truncateSync(ledgerIndexPath(path), 0);
+    expect((await CostTracker.fromJsonl(path)).records()).toHaveLength(400);
+  });
+
+  it('starts the index anew when the ledger starts anew', async () => {
+    await writeThroughSink(path, Array.from({ length: 100 }, (_, index) => oddRecord(index)), 100);
+    const oldIndexSize = statSync(ledgerIndexPath(path)).size;
+    writeFileSync(path, '');
+    await writeThroughSink(path, Array.from({ length: 3 }, (_, index) => oddRecord(index + 500)), 3);
+    expect(statSync(ledgerIndexPath(path)).size).toBeLessThan(oldIndexSize);
+    expect(decodeLedgerIndex(readFileSync(ledgerIndexPath(path))).map((segment) => segment.count)).toEqual([3]);
+    expect(await countFromIndex(path)).toEqual({ fromIndex: 3, textBytes: 0 });
+  });
+
+  it('writes no index with index: false, and a failing index never touches the ledger', async () => {
+    await writeThroughSink(path, [oddRecord(1)], 1, { index: false });
+    expect(existsSync(ledgerIndexPath(path))).toBe(false);
+    const other = join(temp.directory, 'other.jsonl');
+    mkdirSync(ledgerIndexPath(other));
+    const errors: Error[] = [];
+    const sink = new JsonlSink(other, { onError: (error) => errors.push(error) });
+    sink.write(oddRecord(1));
+    sink.write(oddRecord(2));
+    await sink.close();
+    expect(errors).toEqual([]);
+    expect(readFileSync(other, 'utf8').trimEnd().split('\n')).toHaveLength(2);
+    expect((await CostTracker.fromJsonl(other)).records()).toEqual([oddRecord(1), oddRecord(2)].map((record) => JSON.parse(toJsonLine(record)) as UsageRecord));
+  });
+
+  it('starts a new line after a failed write that left a torn line, and indexes the retried lines', async () => {
+    const errors: Error[] = [];
+    const sink = new JsonlSink(path, { onError: (error) => errors.push(error) });
+    sink.write(oddRecord(1));
+    await sink.flush();
+    // The next write fails (the ledger is a directory for a moment); meanwhile a torn
+    // fragment lands at the end of the real file, as a partly failed append leaves it.
+    renameSync(path, `${path}.real`);
+    mkdirSync(path);
+    sink.write(oddRecord(2));
+    await sink.flush();
+    expect(errors.length).toBeGreaterThan(0);
+    rmdirSync(path);
+    renameSync(`${path}.real`, path);
+    appendFileSync(path, '{"timestamp":"2026-11-0');
+    sink.write(oddRecord(3));
+    await sink.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[1]).toBe('{"timestamp":"2026-11-0');
+    expect(lines.slice(2, 4).map((line) => (JSON.parse(line) as UsageRecord).request_id)).toEqual([oddRecord(2).request_id, oddRecord(3).request_id]);
+    const { indexed, parsed, indexedWarnings } = await loadBothWays(path);
+    expect(indexed.records()).toHaveLength(3);
+    expect(indexedWarnings).toHaveLength(1);
+    expectSameLedger(indexed, parsed);
+    expect((await countFromIndex(path)).fromIndex).toBe(3);
+  });
+});
