@@ -47,15 +47,38 @@ export class LedgerIndexWriter {
     }
     // A run continues only where the last batch ended; another writer's lines in between start a new one.
     if (this.#records.length > 0 && offset !== this.#offset + this.#length) this.#emit();
-    if (this.#records.length === 0) {
-      this.#offset = offset;
-      this.#length = 0;
-      this.#hash = createHash('sha256');
+    // A large batch is cut at line ends into segments of at most INDEX_SEGMENT_RECORDS records,
+    // so a loader never holds more than a few segments' lines at once.
+    let position = 0;
+    let taken = 0;
+    while (taken < records.length) {
+      if (this.#records.length === 0) {
+        this.#offset = offset + position;
+        this.#length = 0;
+        this.#hash = createHash('sha256');
+      }
+      const take = Math.min(INDEX_SEGMENT_RECORDS - this.#records.length, records.length - taken);
+      let end = data.length;
+      if (taken + take < records.length) {
+        end = position;
+        for (let line = 0; line < take && end !== -1; line += 1) {
+          const lineEnd = data.indexOf(0x0a, end);
+          end = lineEnd === -1 ? -1 : lineEnd + 1;
+        }
+        if (end === -1) {
+          // Fewer lines than records: not what a sink writes. Index nothing of this batch.
+          this.#records = [];
+          this.#hash = undefined;
+          return;
+        }
+      }
+      this.#hash?.update(data.subarray(position, end));
+      this.#length += end - position;
+      for (let index = taken; index < taken + take; index += 1) this.#records.push(records[index] as UsageRecord);
+      taken += take;
+      position = end;
+      if (this.#records.length >= INDEX_SEGMENT_RECORDS) this.#emit();
     }
-    this.#hash?.update(data);
-    this.#length += data.length;
-    for (const record of records) this.#records.push(record);
-    if (this.#records.length >= INDEX_SEGMENT_RECORDS) this.#emit();
   }
 
   /** Writes the segment being gathered, then resolves once every index write ended. Never rejects. */

@@ -114,25 +114,28 @@ describe('ledger index (<ledger>.idx)', () => {
     expect(indexed.records()[2]?.metadata.note).toBe('lone \ud800 surrogate');
   });
 
-  it('writes a segment every INDEX_SEGMENT_RECORDS records and the rest at close()', async () => {
-    const records = Array.from({ length: INDEX_SEGMENT_RECORDS + 10 }, (_, index) => oddRecord(index));
+  it('writes a segment every INDEX_SEGMENT_RECORDS records, cutting large batches, and the rest at close()', async () => {
+    const records = Array.from({ length: 2 * INDEX_SEGMENT_RECORDS + 10 }, (_, index) => oddRecord(index));
     const sink = new JsonlSink(path);
-    for (const record of records.slice(0, INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
+    for (const record of records.slice(0, 2 * INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
     await sink.flush();
-    // One batch of 4,101 records reached the disk: one segment, before close().
+    // One batch of 2 x 4,096 + 5 records reached the disk: two full segments before close().
     const before = await vi.waitFor(() => {
       const segments = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
-      expect(segments.map((segment) => segment.count)).toEqual([INDEX_SEGMENT_RECORDS + 5]);
+      expect(segments.map((segment) => segment.count)).toEqual([INDEX_SEGMENT_RECORDS, INDEX_SEGMENT_RECORDS]);
       return segments;
     });
-    for (const record of records.slice(INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
+    for (const record of records.slice(2 * INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
     await sink.close();
     const after = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
+    const secondEnd = (before[1]?.ledgerOffset ?? 0) + (before[1]?.ledgerLength ?? 0);
     expect(after.map((segment) => [segment.ledgerOffset, segment.count])).toEqual([
-      [0, INDEX_SEGMENT_RECORDS + 5],
-      [(before[0] as { ledgerLength: number }).ledgerLength, 5],
+      [0, INDEX_SEGMENT_RECORDS],
+      [before[0]?.ledgerLength, INDEX_SEGMENT_RECORDS],
+      [secondEnd, 10],
     ]);
-    expect((after[1]?.ledgerOffset ?? 0) + (after[1]?.ledgerLength ?? 0)).toBe(statSync(path).size);
+    expect((after[2]?.ledgerOffset ?? 0) + (after[2]?.ledgerLength ?? 0)).toBe(statSync(path).size);
+    expect(await countFromIndex(path)).toEqual({ fromIndex: records.length, textBytes: 0 });
   });
 
   it('parses a segment whose lines were edited, and uses the index for the others', async () => {
