@@ -228,7 +228,7 @@ export interface CostTrackingInput {
    */
   max_records_in_memory?: number | undefined;
   /**
-   * Keep an index beside each JSONL ledger (`<path>.idx`, about a quarter of the ledger's size)
+   * Keep an index beside each JSONL ledger (`<path>.idx`, about a third of the ledger's size)
    * so `CostTracker.fromJsonl` loads it without parsing JSON; the ledger stays the record of
    * truth and the index can be deleted at any time.
    * @default true

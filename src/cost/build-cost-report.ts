@@ -1,5 +1,5 @@
 import type { CostReport, CostSummary, ReportGroupBy } from './cost-report.js';
-import type { LedgerColumns } from './ledger-index-format.js';
+import type { LedgerColumns } from './ledger-columns.js';
 import { USD_UNITS_PER_DOLLAR } from './round-usd.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -214,6 +214,7 @@ export class CostReportBuilder {
     }
   }
 
+  /** The report of every record added so far. */
   build(): CostReport {
     return {
       totals: this.#totals.build(),

@@ -8,7 +8,7 @@ import type { CostSink } from './cost-sink.js';
 import type { CostWarning } from './cost-warning.js';
 import { cancelFlushBeforeExit, flushBeforeExit } from './exit-flush.js';
 import { FileSink } from './file-sink.js';
-import type { LedgerColumns } from './ledger-index-format.js';
+import type { LedgerColumns } from './ledger-columns.js';
 import { LoadedRecords } from './loaded-records.js';
 import { csvHeader, toCsvRow } from './format-csv.js';
 import { toJsonLine } from './format-jsonl.js';
@@ -111,10 +111,11 @@ export class CostTracker {
 
   /**
    * Loads a JSONL ledger written earlier (read in 16 MiB blocks), so reports span runs. Runs of
-   * lines that the ledger's index (`<path>.idx`, written by `JsonlSink`) covers, and whose
-   * bytes still hash as the index says, are rebuilt from the index without parsing JSON, with
-   * the same result; the rest is parsed. Lines
-   * that cannot be read (a torn last line after a crash) or repeat a (request, attempt) are
+   * lines that the ledger's index (`<path>.idx`, written by `JsonlSink`) covers, and whose bytes
+   * still hash as the index says, are taken from the index without parsing JSON, with the same
+   * result; the rest is parsed. With no `maxRecordsInMemory`, records from the index stay in its
+   * columns until something needs the objects (`records()`, a filtered report, the exports).
+   * Lines that cannot be read (a torn last line after a crash) or repeat a (request, attempt) are
    * skipped with a `ledger_line_skipped` warning naming the line, kept in `loadWarnings` and
    * sent to `onWarning`; blank lines are skipped silently. Loaded records are not written to
    * the sinks. With `maxRecordsInMemory`, the newest records are kept and the running totals

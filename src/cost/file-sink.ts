@@ -79,13 +79,19 @@ export abstract class FileSink implements CostSink {
     }
     const forgotten = this.#remembered?.push(record);
     if (forgotten !== undefined) this.#writtenKeys.delete(forgotten.request_id, forgotten.attempt);
-    if (this.#index) this.#queuedRecords.push(record);
+    // The index is encoded later (every 4,096 records, or at close()): it must hold what the
+    // line says, not an object the caller may still change. The tracker's records are frozen.
+    if (this.#index) this.#queuedRecords.push(isSettled(record) ? record : (JSON.parse(line) as UsageRecord));
     this.#writer.enqueue(line);
   }
 
-  /** Resolves once the queued lines are on disk, or their write failed (see `onError`). */
-  flush(): Promise<void> {
-    return this.#writer.flush();
+  /**
+   * Resolves once the queued lines are on disk, or their write failed (see `onError`), and the
+   * index segments they completed are written.
+   */
+  async flush(): Promise<void> {
+    await this.#writer.flush();
+    await this.#index?.settled();
   }
 
   /**
@@ -103,4 +109,16 @@ export abstract class FileSink implements CostSink {
     this.#queuedRecords = records === this.#queuedRecords ? [] : this.#queuedRecords.slice(written.chunks);
     this.#index?.add(records, written.offset, written.data);
   }
+}
+
+/**
+ * True when the record cannot differ later from the line written now: frozen, a plain object,
+ * with frozen plain metadata, as the tracker holds its records.
+ */
+function isSettled(record: UsageRecord): boolean {
+  const { metadata } = record as { metadata: unknown };
+  if (!Object.isFrozen(record) || Object.getPrototypeOf(record) !== Object.prototype) return false;
+  if (typeof metadata !== 'object' || metadata === null || !Object.isFrozen(metadata)) return false;
+  const metadataPrototype: unknown = Object.getPrototypeOf(metadata);
+  return metadataPrototype === Object.prototype || metadataPrototype === null;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ErrorKind } from '../errors/error-kind.js';
-import type { AttemptStatus } from '../spec/chat-response.js';
-import type { UsageRecord, UsageSource } from './usage-record.js';
+import { LedgerColumns, NUMBER_COLUMNS, TEXT_COLUMNS } from './ledger-columns.js';
+import type { UsageRecord } from './usage-record.js';
 
 /*
  * The ledger index (`<ledger>.idx`) is a series of segments. Each describes a run of whole
@@ -24,27 +23,12 @@ const HEADER_BYTES = 32;
 const FIXED_BODY_BYTES = 64;
 const BODY_DIGEST_BYTES = 16;
 
-/** Columns kept as indexes into the segment's strings (-1: `null`, only for `error_kind`). */
-const TEXT_COLUMNS = ['session_id', 'request_id', 'provider', 'model', 'status', 'error_kind', 'metadata', 'usage_source', 'price_source'] as const;
-/** A ledger column kept as an index into a segment's strings. */
-export type TextColumn = (typeof TEXT_COLUMNS)[number];
-/** Columns kept as numbers (`NaN`: `null`, only for `cost_usd`). */
-const NUMBER_COLUMNS = [
-  'attempt',
-  'input_tokens',
-  'output_tokens',
-  'total_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'latency_ms',
-] as const;
-/** A ledger column kept as a number. */
-export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
-
-const TEXT_COLUMN_POSITION = Object.fromEntries(TEXT_COLUMNS.map((column, position) => [column, position])) as Record<TextColumn, number>;
-const NUMBER_COLUMN_POSITION = Object.fromEntries(NUMBER_COLUMNS.map((column, position) => [column, position])) as Record<NumberColumn, number>;
+/**
+ * The fewest records a segment is written with and used with: checking a segment costs a read
+ * and a hash, which pays off against parsing only for runs of some length. Shorter runs (a
+ * script that records a few calls and closes) are parsed.
+ */
+export const MIN_SEGMENT_RECORDS = 64;
 
 /** The index file of a JSONL ledger: the ledger's path with `.idx` appended. */
 export function ledgerIndexPath(ledgerPath: string): string {
@@ -61,108 +45,11 @@ export interface LedgerIndexSegment {
   readonly ledgerDigest: Buffer;
   /** Records, one per line. */
   readonly count: number;
-  /** The records in columns (views into the index's bytes; the texts are parsed on this call). */
+  /**
+   * The records in columns (views into the index's bytes; the texts are parsed on this call).
+   * @throws when the segment's parts do not fit together (a hand-made or foreign index).
+   */
   columns(): LedgerColumns;
-}
-
-/**
- * A run of records in columns, as a segment holds them: what `JSON.parse` of each line gives,
- * without an object per record until `records()` is called.
- */
-export class LedgerColumns {
-  readonly count: number;
-  /** Every distinct text of the records but timestamps (metadata as its JSON text). */
-  readonly strings: readonly string[];
-  readonly #timestampsJson: string;
-  /** `TEXT_COLUMNS.length` columns of `count` indexes into `strings`, one after the other. */
-  readonly #texts: Int32Array;
-  /** `NUMBER_COLUMNS.length` columns of `count` numbers, one after the other. */
-  readonly #numbers: Float64Array;
-  #metadata: Map<number, Record<string, string>> | undefined;
-
-  constructor(count: number, strings: string[], timestampsJson: string, texts: Int32Array, numbers: Float64Array) {
-    if (!Array.isArray(strings)) throw new Error('ledger index segment has no strings');
-    this.count = count;
-    this.strings = strings;
-    this.#timestampsJson = timestampsJson;
-    this.#texts = texts;
-    this.#numbers = numbers;
-  }
-
-  /** The timestamps, parsed anew on each call (a million short strings are cheap to drop). */
-  timestamps(): string[] {
-    const timestamps = JSON.parse(this.#timestampsJson) as unknown;
-    if (!Array.isArray(timestamps) || timestamps.length !== this.count) throw new Error('ledger index segment does not match its record count');
-    return timestamps as string[];
-  }
-
-  /** Index into `strings` of a record's text column (-1 for a `null` error kind). */
-  text(column: TextColumn, index: number): number {
-    return this.#texts[TEXT_COLUMN_POSITION[column] * this.count + index] as number;
-  }
-
-  /** A record's number column (`NaN` for a `null` cost). */
-  number(column: NumberColumn, index: number): number {
-    return this.#numbers[NUMBER_COLUMN_POSITION[column] * this.count + index] as number;
-  }
-
-  /** A text column as a whole: `count` indexes into `strings`. */
-  textColumn(column: TextColumn): Int32Array {
-    const start = TEXT_COLUMN_POSITION[column] * this.count;
-    return this.#texts.subarray(start, start + this.count);
-  }
-
-  /** A number column as a whole. */
-  numberColumn(column: NumberColumn): Float64Array {
-    const start = NUMBER_COLUMN_POSITION[column] * this.count;
-    return this.#numbers.subarray(start, start + this.count);
-  }
-
-  /** The metadata object of `strings[number]`, parsed once and frozen (records of a call share it). */
-  metadata(number: number): Record<string, string> {
-    this.#metadata ??= new Map();
-    let metadata = this.#metadata.get(number);
-    if (metadata === undefined) {
-      metadata = Object.freeze(JSON.parse(this.strings[number] as string) as Record<string, string>);
-      this.#metadata.set(number, metadata);
-    }
-    return metadata;
-  }
-
-  /** Builds the records, in line order, keys in ledger column order, as a line parses to. */
-  records(): UsageRecord[] {
-    const { count, strings } = this;
-    const timestamps = this.timestamps();
-    const texts = this.#texts;
-    const numbers = this.#numbers;
-    const records = new Array<UsageRecord>(count);
-    for (let index = 0; index < count; index += 1) {
-      const errorKind = texts[5 * count + index] as number;
-      const cost = numbers[7 * count + index] as number;
-      records[index] = {
-        timestamp: timestamps[index] as string,
-        session_id: strings[texts[index] as number] as string,
-        request_id: strings[texts[count + index] as number] as string,
-        attempt: numbers[index] as number,
-        provider: strings[texts[2 * count + index] as number] as string,
-        model: strings[texts[3 * count + index] as number] as string,
-        status: strings[texts[4 * count + index] as number] as AttemptStatus,
-        input_tokens: numbers[count + index] as number,
-        output_tokens: numbers[2 * count + index] as number,
-        total_tokens: numbers[3 * count + index] as number,
-        cache_read_tokens: numbers[4 * count + index] as number,
-        cache_write_tokens: numbers[5 * count + index] as number,
-        reasoning_tokens: numbers[6 * count + index] as number,
-        cost_usd: Number.isNaN(cost) ? null : cost,
-        latency_ms: numbers[8 * count + index] as number,
-        error_kind: errorKind === -1 ? null : (strings[errorKind] as ErrorKind),
-        metadata: this.metadata(texts[6 * count + index] as number),
-        usage_source: strings[texts[7 * count + index] as number] as UsageSource,
-        price_source: strings[texts[8 * count + index] as number] as string,
-      };
-    }
-    return records;
-  }
 }
 
 /**
@@ -269,10 +156,13 @@ export function decodeLedgerIndex(index: Buffer): LedgerIndexSegment[] {
     const bodyLength = index.readUInt32LE(position + 8);
     const bodyStart = position + HEADER_BYTES;
     const bodyEnd = bodyStart + bodyLength;
-    const segment =
-      bodyEnd <= index.length && index.readUInt32LE(position + 12) === FORMAT_VERSION && bodyDigest(index, bodyStart, bodyEnd).equals(index.subarray(position + 16, position + 32))
-        ? readSegment(index.subarray(bodyStart, bodyEnd))
-        : undefined;
+    const framed = bodyEnd <= index.length && index.readUInt32LE(position + 12) === FORMAT_VERSION;
+    // A short run is not worth hashing its body: it is passed over (its lines are parsed).
+    if (framed && index.readUInt32LE(bodyStart + 16) < MIN_SEGMENT_RECORDS) {
+      position = index.indexOf(MAGIC, bodyEnd);
+      continue;
+    }
+    const segment = framed && bodyDigest(index, bodyStart, bodyEnd).equals(index.subarray(position + 16, position + 32)) ? readSegment(index.subarray(bodyStart, bodyEnd)) : undefined;
     if (segment) segments.push(segment);
     position = index.indexOf(MAGIC, segment ? bodyEnd : position + 1);
   }
@@ -298,7 +188,7 @@ function readSegment(body: Buffer): LedgerIndexSegment | undefined {
     columns: () =>
       new LedgerColumns(
         count,
-        JSON.parse(body.toString('utf8', FIXED_BODY_BYTES, FIXED_BODY_BYTES + stringsBytes)) as string[],
+        JSON.parse(body.toString('utf8', FIXED_BODY_BYTES, FIXED_BODY_BYTES + stringsBytes)),
         body.toString('utf8', FIXED_BODY_BYTES + stringsBytes, textsStart),
         int32View(body, textsStart, TEXT_COLUMNS.length * count),
         float64View(body, numbersStart, NUMBER_COLUMNS.length * count),

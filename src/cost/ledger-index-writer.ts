@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
-import { encodeLedgerIndexSegment } from './ledger-index-format.js';
+import { encodeLedgerIndexSegment, MIN_SEGMENT_RECORDS } from './ledger-index-format.js';
 import { isLedgerRecord } from './parse-ledger-line.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -10,7 +10,8 @@ export const INDEX_SEGMENT_RECORDS = 4_096;
 /**
  * Writes the index of a JSONL ledger (see `ledger-index-format.ts`) as the sink's lines reach
  * the disk: it gathers runs of consecutive lines and appends a segment for every
- * {@link INDEX_SEGMENT_RECORDS} records, and for what is left at `close()`. The index only ever
+ * {@link INDEX_SEGMENT_RECORDS} records, and for what is left at `close()` (a run shorter than
+ * `MIN_SEGMENT_RECORDS` is left unindexed: it parses as fast as it checks). The index only ever
  * speeds up `CostTracker.fromJsonl`; the ledger stays the record of truth. So a batch that
  * cannot be indexed (a record not in ledger form) is left out, and after a failed index write
  * the writer stops: the lines it does not cover are parsed from the ledger when loaded.
@@ -25,6 +26,8 @@ export class LedgerIndexWriter {
   #failed = false;
   /** Whether this writer has written to the index file yet. */
   #started = false;
+  /** Whether the ledger was empty when this writer first saw it: then any older index is stale. */
+  #ledgerWasEmpty: boolean | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -37,11 +40,12 @@ export class LedgerIndexWriter {
 
   /**
    * Takes records whose lines (`toJsonLine` of each plus `\n`, in order: `data`, as UTF-8) were
-   * just appended to the ledger at byte `offset`.
+   * just appended to the ledger at byte `offset` (-1: unknown, so not indexed).
    */
   add(records: readonly UsageRecord[], offset: number, data: Buffer): void {
     if (this.#failed) return;
-    if (!records.every(isLedgerRecord)) {
+    this.#ledgerWasEmpty ??= offset === 0;
+    if (offset < 0 || !records.every(isLedgerRecord)) {
       this.#emit();
       return;
     }
@@ -81,6 +85,11 @@ export class LedgerIndexWriter {
     }
   }
 
+  /** Resolves once the index writes under way have ended (the segment being gathered waits). Never rejects. */
+  settled(): Promise<void> {
+    return this.#written;
+  }
+
   /** Writes the segment being gathered, then resolves once every index write ended. Never rejects. */
   close(): Promise<void> {
     this.#emit();
@@ -91,12 +100,12 @@ export class LedgerIndexWriter {
   #emit(): void {
     const records = this.#records;
     const hash = this.#hash;
-    if (records.length === 0 || hash === undefined) return;
     this.#records = [];
     this.#hash = undefined;
+    if (records.length < MIN_SEGMENT_RECORDS || hash === undefined) return;
     const segment = encodeLedgerIndexSegment(records, this.#offset, this.#length, hash.digest());
     // A ledger this writer started from empty makes any older index stale: start the index anew.
-    const replace = !this.#started && this.#offset === 0;
+    const replace = !this.#started && this.#ledgerWasEmpty === true;
     this.#started = true;
     this.#written = this.#written.then(async () => {
       if (this.#failed) return;

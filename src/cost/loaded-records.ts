@@ -1,5 +1,5 @@
 import type { CostReportBuilder } from './build-cost-report.js';
-import type { LedgerColumns } from './ledger-index-format.js';
+import type { LedgerColumns } from './ledger-columns.js';
 import type { UsageRecord } from './usage-record.js';
 
 /** Records in columns (from a ledger index), built into objects only when asked for. */
@@ -27,6 +27,7 @@ export class LoadedRecords {
   readonly #parts: (ColumnsPart | RecordsPart)[] = [];
   #size = 0;
 
+  /** Records loaded. */
   get size(): number {
     return this.#size;
   }
@@ -79,16 +80,35 @@ export class LoadedRecords {
     }
   }
 
-  /** The newest record with this key, or undefined. */
+  /**
+   * The newest record with this key, or undefined. Runs in columns are searched in their
+   * columns; only the run that holds the key gets its objects built (and kept).
+   */
   findNewest(requestId: string, attempt: number): UsageRecord | undefined {
     for (let index = this.#parts.length - 1; index >= 0; index -= 1) {
       const part = this.#parts[index] as ColumnsPart | RecordsPart;
-      part.records ??= buildFrozen(part.columns);
-      const found = part.records.findLast((record) => record.request_id === requestId && record.attempt === attempt);
+      if (part.records === undefined && part.columns !== undefined) {
+        const position = findInColumns(part.columns, requestId, attempt);
+        if (position === -1) continue;
+        part.records = buildFrozen(part.columns);
+        return part.records[position];
+      }
+      const found = part.records?.findLast((record) => record.request_id === requestId && record.attempt === attempt);
       if (found) return found;
     }
     return undefined;
   }
+}
+
+/** The position of the newest record with this key in a run of columns, or -1. */
+function findInColumns(columns: LedgerColumns, requestId: string, attempt: number): number {
+  const { strings } = columns;
+  const requests = columns.textColumn('request_id');
+  const attempts = columns.numberColumn('attempt');
+  for (let position = columns.count - 1; position >= 0; position -= 1) {
+    if (attempts[position] === attempt && strings[requests[position] as number] === requestId) return position;
+  }
+  return -1;
 }
 
 function buildFrozen(columns: LedgerColumns | undefined): UsageRecord[] {

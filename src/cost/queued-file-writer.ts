@@ -1,4 +1,4 @@
-import { appendFile, type FileHandle, mkdir, open } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cancelFlushBeforeExit, flushBeforeExit } from './exit-flush.js';
 
@@ -18,7 +18,10 @@ export interface WrittenText {
   chunks: number;
   /** Their text, concatenated, as the UTF-8 bytes written. */
   data: Buffer;
-  /** Byte offset in the file where those bytes start (after any line end or preamble put before them). */
+  /**
+   * Byte offset in the file where those bytes start (after any line end or preamble put before
+   * them), as far as the writer can tell; -1 when it cannot (the file could not be looked at).
+   */
   offset: number;
 }
 
@@ -125,8 +128,20 @@ export class QueuedFileWriter {
         return false;
       }
       if (this.#onWritten) {
-        const offset = this.#nextOffset;
+        let offset = this.#nextOffset;
         this.#nextOffset += data.length;
+        try {
+          // Another writer (a second sink, another process, a rotation) may have appended or
+          // replaced the file since: where our bytes ended is the file's size now, unless it
+          // grew again in between, which the observer's own checks must catch.
+          const { size } = await stat(this.path);
+          if (size !== this.#nextOffset) {
+            offset = size - data.length;
+            this.#nextOffset = size;
+          }
+        } catch {
+          offset = -1;
+        }
         try {
           this.#onWritten({ chunks: batch.length, data, offset });
         } catch {

@@ -1,7 +1,8 @@
 import { webcrypto } from 'node:crypto';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
-import { decodeLedgerIndex, type LedgerColumns, ledgerIndexPath, type LedgerIndexSegment } from './ledger-index-format.js';
-import { readTextRange } from './read-text-blocks.js';
+import type { LedgerColumns } from './ledger-columns.js';
+import { decodeLedgerIndex, ledgerIndexPath, type LedgerIndexSegment } from './ledger-index-format.js';
+import { readTextRange } from './read-text-range.js';
 
 /** A piece of a ledger, in file order: lines to parse, or the records of lines its index covers. */
 export type LedgerPiece = { text: string } | { columns: LedgerColumns };
@@ -33,8 +34,15 @@ export async function* readLedger(path: string): AsyncGenerator<LedgerPiece> {
       const segment = candidates[index] as LedgerIndexSegment;
       const covered = await (checks[index] as Promise<boolean>);
       if (!covered || segment.ledgerOffset < position) continue;
+      let columns: LedgerColumns;
+      try {
+        columns = segment.columns();
+      } catch {
+        // A segment whose parts do not fit together is no index: its lines are parsed.
+        continue;
+      }
       if (segment.ledgerOffset > position) for await (const text of readTextRange(file, position, segment.ledgerOffset)) yield { text };
-      yield { columns: segment.columns() };
+      yield { columns };
       position = segment.ledgerOffset + segment.ledgerLength;
     }
     for await (const text of readTextRange(file, position, size)) yield { text };

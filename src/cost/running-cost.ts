@@ -1,4 +1,4 @@
-import type { LedgerColumns } from './ledger-index-format.js';
+import type { LedgerColumns } from './ledger-columns.js';
 import { USD_UNITS_PER_DOLLAR } from './round-usd.js';
 import type { UsageRecord } from './usage-record.js';
 

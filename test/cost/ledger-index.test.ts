@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CostTracker } from '../../src/cost/cost-tracker.js';
 import type { CostWarning } from '../../src/cost/cost-warning.js';
 import { toJsonLine } from '../../src/cost/format-jsonl.js';
 import { JsonlSink } from '../../src/cost/jsonl-sink.js';
-import { decodeLedgerIndex, ledgerIndexPath } from '../../src/cost/ledger-index-format.js';
+import { decodeLedgerIndex, ledgerIndexPath, MIN_SEGMENT_RECORDS } from '../../src/cost/ledger-index-format.js';
 import { INDEX_SEGMENT_RECORDS } from '../../src/cost/ledger-index-writer.js';
 import { readLedger } from '../../src/cost/read-ledger.js';
 import type { UsageRecord } from '../../src/cost/usage-record.js';
@@ -115,16 +116,14 @@ describe('ledger index (<ledger>.idx)', () => {
   });
 
   it('writes a segment every INDEX_SEGMENT_RECORDS records, cutting large batches, and the rest at close()', async () => {
-    const records = Array.from({ length: 2 * INDEX_SEGMENT_RECORDS + 10 }, (_, index) => oddRecord(index));
+    const records = Array.from({ length: 2 * INDEX_SEGMENT_RECORDS + 80 }, (_, index) => oddRecord(index));
     const sink = new JsonlSink(path);
     for (const record of records.slice(0, 2 * INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
     await sink.flush();
-    // One batch of 2 x 4,096 + 5 records reached the disk: two full segments before close().
-    const before = await vi.waitFor(() => {
-      const segments = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
-      expect(segments.map((segment) => segment.count)).toEqual([INDEX_SEGMENT_RECORDS, INDEX_SEGMENT_RECORDS]);
-      return segments;
-    });
+    // One batch of 2 x 4,096 + 5 records reached the disk: two full segments before close()
+    // (flush() also waits for the index writes under way).
+    const before = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
+    expect(before.map((segment) => segment.count)).toEqual([INDEX_SEGMENT_RECORDS, INDEX_SEGMENT_RECORDS]);
     for (const record of records.slice(2 * INDEX_SEGMENT_RECORDS + 5)) sink.write(record);
     await sink.close();
     const after = decodeLedgerIndex(readFileSync(ledgerIndexPath(path)));
@@ -132,7 +131,7 @@ describe('ledger index (<ledger>.idx)', () => {
     expect(after.map((segment) => [segment.ledgerOffset, segment.count])).toEqual([
       [0, INDEX_SEGMENT_RECORDS],
       [before[0]?.ledgerLength, INDEX_SEGMENT_RECORDS],
-      [secondEnd, 10],
+      [secondEnd, 80],
     ]);
     expect((after[2]?.ledgerOffset ?? 0) + (after[2]?.ledgerLength ?? 0)).toBe(statSync(path).size);
     expect(await countFromIndex(path)).toEqual({ fromIndex: records.length, textBytes: 0 });
@@ -168,16 +167,27 @@ describe('ledger index (<ledger>.idx)', () => {
   });
 
   it('reports a key repeated across runs once, at the same line, as parsing does', async () => {
-    const records = Array.from({ length: 50 }, (_, index) => oddRecord(index));
-    await writeThroughSink(path, records, 50);
+    const records = Array.from({ length: 200 }, (_, index) => oddRecord(index));
+    await writeThroughSink(path, records.slice(0, 100), 100);
     // A second sink has its own memory of keys: it writes records 20-29 again, then new ones.
-    await writeThroughSink(path, [...records.slice(20, 30), oddRecord(50), oddRecord(51)], 20);
-    expect((await countFromIndex(path)).fromIndex).toBe(62);
+    await writeThroughSink(path, [...records.slice(20, 30), ...records.slice(100, 160)], 100);
+    expect((await countFromIndex(path)).fromIndex).toBe(170);
     const { indexed, parsed, indexedWarnings, parsedWarnings } = await loadBothWays(path);
-    expect(indexed.records()).toHaveLength(52);
+    expect(indexed.records()).toHaveLength(160);
     expect(indexedWarnings).toEqual(parsedWarnings);
     expect(indexedWarnings).toHaveLength(10);
-    expect(indexedWarnings[0]?.message).toContain('Skipped line 51 ');
+    expect(indexedWarnings[0]?.message).toContain('Skipped line 101 ');
+    expectSameLedger(indexed, parsed);
+  });
+
+  it('leaves runs shorter than MIN_SEGMENT_RECORDS unindexed (they parse as fast as they check)', async () => {
+    for (let run = 0; run < 5; run += 1) {
+      await writeThroughSink(path, Array.from({ length: MIN_SEGMENT_RECORDS - 1 }, (_, index) => oddRecord(run * 100 + index)), 100);
+    }
+    await writeThroughSink(path, Array.from({ length: MIN_SEGMENT_RECORDS }, (_, index) => oddRecord(1_000 + index)), 100);
+    expect(decodeLedgerIndex(readFileSync(ledgerIndexPath(path))).map((segment) => segment.count)).toEqual([MIN_SEGMENT_RECORDS]);
+    expect((await countFromIndex(path)).fromIndex).toBe(MIN_SEGMENT_RECORDS);
+    const { indexed, parsed } = await loadBothWays(path);
     expectSameLedger(indexed, parsed);
   });
 
@@ -192,13 +202,14 @@ describe('ledger index (<ledger>.idx)', () => {
   });
 
   it('refuses a live record whose key was loaded from the index, returning the loaded record', async () => {
-    await writeThroughSink(path, [oddRecord(1), oddRecord(2)], 2);
+    await writeThroughSink(path, Array.from({ length: 100 }, (_, index) => oddRecord(index)), 100);
+    expect((await countFromIndex(path)).fromIndex).toBe(100);
     const warnings: CostWarning[] = [];
     const tracker = await CostTracker.fromJsonl(path, { onWarning: (warning) => warnings.push(warning) });
-    const loaded = tracker.records()[1] as UsageRecord;
+    // Looked up in the columns first; records() then gives the very object returned.
     const again = tracker.record({
-      requestId: loaded.request_id,
-      attempt: loaded.attempt,
+      requestId: oddRecord(1).request_id,
+      attempt: oddRecord(1).attempt,
       provider: 'openai',
       model: 'gpt-4o-mini',
       status: 'ok',
@@ -208,9 +219,10 @@ describe('ledger index (<ledger>.idx)', () => {
       priceSource: 'override',
       latencyMs: 1,
     });
+    const loaded = tracker.records()[1] as UsageRecord;
     expect(again).toBe(loaded);
     expect(warnings.map((warning) => warning.code)).toEqual(['duplicate_record']);
-    expect(tracker.records()).toHaveLength(2);
+    expect(tracker.records()).toHaveLength(100);
     expect(Object.isFrozen(loaded)).toBe(true);
   });
 
@@ -234,14 +246,37 @@ describe('ledger index (<ledger>.idx)', () => {
     expect((await CostTracker.fromJsonl(path)).records()).toHaveLength(400);
   });
 
-  it('starts the index anew when the ledger starts anew', async () => {
+  it('parses the lines of a well-sealed segment whose parts do not fit together (a hand-made index)', async () => {
     await writeThroughSink(path, Array.from({ length: 100 }, (_, index) => oddRecord(index)), 100);
+    const original = readFileSync(ledgerIndexPath(path));
+    const reseal = (index: Buffer): void => {
+      createHash('sha256').update(index.subarray(32)).digest().subarray(0, 16).copy(index, 16);
+      writeFileSync(ledgerIndexPath(path), index);
+    };
+    const stringsBytes = original.readUInt32LE(32 + 20);
+    const notStrings = Buffer.from(original);
+    Buffer.from('{}'.padEnd(stringsBytes, ' ')).copy(notStrings, 32 + 64);
+    reseal(notStrings);
+    expect((await countFromIndex(path)).fromIndex).toBe(0);
+    expect((await CostTracker.fromJsonl(path)).records()).toHaveLength(100);
+    // A text index past the strings (the first record's session).
+    const timestampsBytes = original.readUInt32LE(32 + 24);
+    const outOfRange = Buffer.from(original);
+    outOfRange.writeInt32LE(1_000_000, 32 + 64 + stringsBytes + timestampsBytes);
+    reseal(outOfRange);
+    expect((await countFromIndex(path)).fromIndex).toBe(0);
+    const { indexed, parsed } = await loadBothWays(path);
+    expectSameLedger(indexed, parsed);
+  });
+
+  it('starts the index anew when the ledger starts anew', async () => {
+    await writeThroughSink(path, Array.from({ length: 300 }, (_, index) => oddRecord(index)), 300);
     const oldIndexSize = statSync(ledgerIndexPath(path)).size;
     writeFileSync(path, '');
-    await writeThroughSink(path, Array.from({ length: 3 }, (_, index) => oddRecord(index + 500)), 3);
+    await writeThroughSink(path, Array.from({ length: 70 }, (_, index) => oddRecord(index + 500)), 70);
     expect(statSync(ledgerIndexPath(path)).size).toBeLessThan(oldIndexSize);
-    expect(decodeLedgerIndex(readFileSync(ledgerIndexPath(path))).map((segment) => segment.count)).toEqual([3]);
-    expect(await countFromIndex(path)).toEqual({ fromIndex: 3, textBytes: 0 });
+    expect(decodeLedgerIndex(readFileSync(ledgerIndexPath(path))).map((segment) => segment.count)).toEqual([70]);
+    expect(await countFromIndex(path)).toEqual({ fromIndex: 70, textBytes: 0 });
   });
 
   it('writes no index with index: false, and a failing index never touches the ledger', async () => {
@@ -262,27 +297,66 @@ describe('ledger index (<ledger>.idx)', () => {
   it('starts a new line after a failed write that left a torn line, and indexes the retried lines', async () => {
     const errors: Error[] = [];
     const sink = new JsonlSink(path, { onError: (error) => errors.push(error) });
-    sink.write(oddRecord(1));
+    const records = Array.from({ length: 210 }, (_, index) => oddRecord(index));
+    for (const record of records.slice(0, 70)) sink.write(record);
     await sink.flush();
     // The next write fails (the ledger is a directory for a moment); meanwhile a torn
     // fragment lands at the end of the real file, as a partly failed append leaves it.
     renameSync(path, `${path}.real`);
     mkdirSync(path);
-    sink.write(oddRecord(2));
+    for (const record of records.slice(70, 140)) sink.write(record);
     await sink.flush();
     expect(errors.length).toBeGreaterThan(0);
     rmdirSync(path);
     renameSync(`${path}.real`, path);
     appendFileSync(path, '{"timestamp":"2026-11-0');
-    sink.write(oddRecord(3));
+    for (const record of records.slice(140)) sink.write(record);
     await sink.close();
     const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines[1]).toBe('{"timestamp":"2026-11-0');
-    expect(lines.slice(2, 4).map((line) => (JSON.parse(line) as UsageRecord).request_id)).toEqual([oddRecord(2).request_id, oddRecord(3).request_id]);
+    expect(lines[70]).toBe('{"timestamp":"2026-11-0');
+    expect((JSON.parse(lines[71] ?? '') as UsageRecord).request_id).toBe(records[70]?.request_id);
     const { indexed, parsed, indexedWarnings } = await loadBothWays(path);
-    expect(indexed.records()).toHaveLength(3);
-    expect(indexedWarnings).toHaveLength(1);
+    expect(indexed.records()).toHaveLength(210);
+    expect(indexedWarnings.map((warning) => warning.message)).toEqual([expect.stringContaining('Skipped line 71 ')]);
     expectSameLedger(indexed, parsed);
-    expect((await countFromIndex(path)).fromIndex).toBe(3);
+    expect((await countFromIndex(path)).fromIndex).toBe(210);
+  });
+
+  it('indexes what a line says, not a record object the caller changed after write()', async () => {
+    const sink = new JsonlSink(path);
+    const record = { ...oddRecord(0) };
+    const metadata = { user_id: 'alice' };
+    for (let index = 0; index < 100; index += 1) {
+      record.request_id = `reused-${index}`;
+      record.input_tokens = 100 * (index + 1);
+      record.cost_usd = index;
+      record.metadata = metadata;
+      metadata.user_id = `user-${index}`;
+      sink.write(record);
+    }
+    await sink.close();
+    expect((await countFromIndex(path)).fromIndex).toBe(100);
+    const { indexed, parsed, indexedWarnings } = await loadBothWays(path);
+    expect(indexedWarnings).toEqual([]);
+    expect(indexed.records().map((loaded) => [loaded.request_id, loaded.input_tokens, loaded.metadata.user_id])[42]).toEqual(['reused-42', 4_300, 'user-42']);
+    expectSameLedger(indexed, parsed);
+  });
+
+  it('keeps indexing when another writer appends between this sink\'s writes', async () => {
+    const first = new JsonlSink(path);
+    const second = new JsonlSink(path);
+    for (let round = 0; round < 4; round += 1) {
+      for (let index = 0; index < 80; index += 1) first.write(oddRecord(round * 1_000 + index));
+      await first.flush();
+      for (let index = 0; index < 80; index += 1) second.write(oddRecord(round * 1_000 + 500 + index, 'session-b'));
+      await second.flush();
+    }
+    await first.close();
+    await second.close();
+    // Every run of 80 lines was written between the other sink's: each is a segment of its own.
+    expect((await countFromIndex(path)).fromIndex).toBe(640);
+    const { indexed, parsed } = await loadBothWays(path);
+    expect(indexed.records()).toHaveLength(640);
+    expectSameLedger(indexed, parsed);
   });
 });
