@@ -77,7 +77,11 @@ class Breakdown {
   }
 
   add(key: string, record: UsageRecord, requestNumber: number): void {
-    const builder = this.builderFor(key);
+    this.addTo(this.builderFor(key), record, requestNumber);
+  }
+
+  /** {@link add} to the summary `builderFor(key)` gave. */
+  addTo(builder: SummaryBuilder, record: UsageRecord, requestNumber: number): void {
     builder.add(record, this.#countRequest(builder.group, requestNumber));
   }
 
@@ -144,6 +148,8 @@ export interface RequestNumbers {
 export class CostReportBuilder {
   readonly #groupBy: ReportGroupBy | undefined;
   readonly #groupKey: ((record: UsageRecord) => string) | undefined;
+  /** With `groupBy: 'day'`, the summary of a timestamp's day. */
+  readonly #daySummary: ((timestamp: string) => SummaryBuilder) | undefined;
   readonly #totals = new SummaryBuilder();
   readonly #counted: Uint8Array;
   readonly #byProvider: Breakdown;
@@ -161,11 +167,13 @@ export class CostReportBuilder {
     this.#byProvider = new Breakdown(requestCount, recordCount);
     this.#byModel = new Breakdown(requestCount, recordCount);
     this.#groups = groupBy === undefined ? undefined : new Breakdown(requestCount, recordCount);
+    this.#daySummary = groupBy === 'day' && this.#groups ? daySummaryReader(this.#groups) : undefined;
   }
 
   /** Adds records; `requestOf[index]` is the request number of `records[index]`. */
   addRecords(records: readonly UsageRecord[], requestOf: Int32Array): void {
     const groupKey = this.#groupKey;
+    const daySummary = this.#daySummary;
     const groups = this.#groups;
     for (let index = 0; index < records.length; index += 1) {
       const record = records[index] as UsageRecord;
@@ -174,7 +182,8 @@ export class CostReportBuilder {
       this.#counted[requestNumber] = 1;
       this.#byProvider.add(record.provider, record, requestNumber);
       this.#byModel.add(record.model, record, requestNumber);
-      if (groups && groupKey) groups.add(groupKey(record), record, requestNumber);
+      if (daySummary && groups) groups.addTo(daySummary(record.timestamp), record, requestNumber);
+      else if (groups && groupKey) groups.add(groupKey(record), record, requestNumber);
     }
   }
 
@@ -190,7 +199,12 @@ export class CostReportBuilder {
     const reasoning = columns.numberColumn('reasoning_tokens');
     const cost = columns.numberColumn('cost_usd');
     const groups = this.#groups;
-    const groupOf = groups && this.#groupBy !== undefined ? columnGroupReader(this.#groupBy, columns, groups) : undefined;
+    let groupOf: ((index: number) => SummaryBuilder) | undefined;
+    if (groups && this.#daySummary) {
+      const daySummary = this.#daySummary;
+      const timestamps = columns.timestamps();
+      groupOf = (index) => daySummary(timestamps[index] as string);
+    } else if (groups && this.#groupBy !== undefined && this.#groupBy !== 'day') groupOf = columnGroupReader(this.#groupBy, columns, groups);
     // The summary of each provider and model, by its index in the run's strings.
     const providerSummaries: (SummaryBuilder | undefined)[] = [];
     const modelSummaries: (SummaryBuilder | undefined)[] = [];
@@ -272,10 +286,8 @@ function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string
       return (record) => record.model;
     case 'session':
       return (record) => record.session_id;
-    case 'day': {
-      const day = dayReader();
-      return (record) => day(record.timestamp);
-    }
+    case 'day':
+      return (record) => dayOf(record.timestamp);
     default: {
       const key = metadataKey(groupBy);
       return (record) => (Object.hasOwn(record.metadata, key) ? (record.metadata[key] ?? '') : '');
@@ -285,9 +297,10 @@ function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string
 
 /**
  * {@link groupKeyReader} for records in columns: the summary of record `index`'s group in
- * `groups`, looked up once per distinct text (or UTC day) of the run rather than per record.
+ * `groups`, looked up once per distinct text of the run rather than per record (days go
+ * through {@link daySummaryReader}).
  */
-function columnGroupReader(groupBy: ReportGroupBy, columns: LedgerColumns, groups: Breakdown): (index: number) => SummaryBuilder {
+function columnGroupReader(groupBy: Exclude<ReportGroupBy, 'day'>, columns: LedgerColumns, groups: Breakdown): (index: number) => SummaryBuilder {
   const { strings } = columns;
   const byText = (values: Int32Array, keyOf: (text: number) => string): ((index: number) => SummaryBuilder) => {
     const summaries: (SummaryBuilder | undefined)[] = [];
@@ -303,23 +316,6 @@ function columnGroupReader(groupBy: ReportGroupBy, columns: LedgerColumns, group
       return byText(columns.textColumn('model'), (text) => strings[text] as string);
     case 'session':
       return byText(columns.textColumn('session_id'), (text) => strings[text] as string);
-    case 'day': {
-      const timestamps = columns.timestamps();
-      const day = dayReader();
-      // By the day's digits as a number: no day string made or hashed per record.
-      const summaries = new Map<number, SummaryBuilder>();
-      return (index) => {
-        const timestamp = timestamps[index] as string;
-        if (!utcIsoTimestamp.test(timestamp)) return groups.builderFor(day(timestamp));
-        const code = dayDigits(timestamp);
-        let summary = summaries.get(code);
-        if (summary === undefined) {
-          summary = groups.builderFor(timestamp.slice(0, 10));
-          summaries.set(code, summary);
-        }
-        return summary;
-      };
-    }
     default: {
       const key = metadataKey(groupBy);
       return byText(columns.textColumn('metadata'), (text) => {
@@ -350,18 +346,27 @@ function metadataKey(groupBy: string): string {
 /** Matches the timestamps we write (`toISOString()`): their first 10 characters are the UTC day. */
 const utcIsoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
+/** A timestamp's UTC day, `YYYY-MM-DD` (`''` when it is no date). */
+function dayOf(timestamp: string): string {
+  if (utcIsoTimestamp.test(timestamp)) return timestamp.slice(0, 10);
+  const time = Date.parse(timestamp);
+  return Number.isNaN(time) ? '' : new Date(time).toISOString().slice(0, 10);
+}
+
 /**
- * Reads the UTC day of timestamps. A timestamp in the form we write that starts like the
- * previous one's day gets that day without a new string: ledgers come in time order, so most do.
+ * The summary of a timestamp's UTC day in `groups`. A timestamp in the form we write is
+ * looked up by its day's digits as a number: no day string is made or hashed per record.
  */
-function dayReader(): (timestamp: string) => string {
-  let lastDay = '';
+function daySummaryReader(groups: Breakdown): (timestamp: string) => SummaryBuilder {
+  const summaries = new Map<number, SummaryBuilder>();
   return (timestamp) => {
-    if (!utcIsoTimestamp.test(timestamp)) {
-      const time = Date.parse(timestamp);
-      return Number.isNaN(time) ? '' : new Date(time).toISOString().slice(0, 10);
+    if (!utcIsoTimestamp.test(timestamp)) return groups.builderFor(dayOf(timestamp));
+    const code = dayDigits(timestamp);
+    let summary = summaries.get(code);
+    if (summary === undefined) {
+      summary = groups.builderFor(timestamp.slice(0, 10));
+      summaries.set(code, summary);
     }
-    if (!timestamp.startsWith(lastDay) || lastDay === '') lastDay = timestamp.slice(0, 10);
-    return lastDay;
+    return summary;
   };
 }
