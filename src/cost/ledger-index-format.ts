@@ -46,7 +46,7 @@ export interface LedgerIndexSegment {
   /** Records, one per line. */
   readonly count: number;
   /**
-   * The records in columns (views into the index's bytes; the texts are parsed on this call).
+   * The records in columns (copied out of the index's bytes; the texts are parsed on this call).
    * @throws when the segment's parts do not fit together (a hand-made or foreign index).
    */
   columns(): LedgerColumns;
@@ -190,25 +190,24 @@ function readSegment(body: Buffer): LedgerIndexSegment | undefined {
         count,
         JSON.parse(body.toString('utf8', FIXED_BODY_BYTES, FIXED_BODY_BYTES + stringsBytes)),
         body.toString('utf8', FIXED_BODY_BYTES + stringsBytes, textsStart),
-        int32View(body, textsStart, TEXT_COLUMNS.length * count),
-        float64View(body, numbersStart, NUMBER_COLUMNS.length * count),
+        int32Copy(body, textsStart, TEXT_COLUMNS.length * count),
+        float64Copy(body, numbersStart, NUMBER_COLUMNS.length * count),
       ),
   };
 }
 
-/** A view when the bytes are aligned for Int32 (the usual case), else a copy. */
-function int32View(body: Buffer, start: number, length: number): Int32Array {
-  const byteOffset = body.byteOffset + start;
-  if (byteOffset % 4 === 0) return new Int32Array(body.buffer, byteOffset, length);
+/**
+ * The Int32 column bytes, copied: the columns must not keep the whole index file's buffer
+ * (stale and unused segments included) alive for as long as the tracker holds the records.
+ */
+function int32Copy(body: Buffer, start: number, length: number): Int32Array {
   const copy = new Int32Array(length);
   new Uint8Array(copy.buffer).set(body.subarray(start, start + length * 4));
   return copy;
 }
 
-/** A view when the bytes are aligned for Float64 (the usual case), else a copy. */
-function float64View(body: Buffer, start: number, length: number): Float64Array {
-  const byteOffset = body.byteOffset + start;
-  if (byteOffset % 8 === 0) return new Float64Array(body.buffer, byteOffset, length);
+/** The Float64 column bytes, copied (see {@link int32Copy}). */
+function float64Copy(body: Buffer, start: number, length: number): Float64Array {
   const copy = new Float64Array(length);
   new Uint8Array(copy.buffer).set(body.subarray(start, start + length * 8));
   return copy;
