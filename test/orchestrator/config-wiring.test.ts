@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CostTracker } from '../../src/cost/cost-tracker.js';
+import { MIN_SEGMENT_RECORDS } from '../../src/cost/ledger-index-format.js';
 import { LLMOrchestrator } from '../../src/llm-orchestrator.js';
 import { bedrockControlOrigin, createBedrockProvider, foundationModelSummary } from '../providers/bedrock/bedrock-test-helpers.js';
 import { createMswServer } from '../setup/msw-server.js';
@@ -56,9 +57,11 @@ describe('cost_tracking.max_records_in_memory', () => {
       for (const ledgerIndex of [true, false]) {
         const ledger = join(directory, `ledger-${String(ledgerIndex)}.jsonl`);
         const base = twoProviderConfig();
-        const provider = new ScriptedProvider('a', { a1: [answer('one'), answer('two')] });
+        // Enough calls for a segment: runs under MIN_SEGMENT_RECORDS records are left unindexed.
+        const calls = MIN_SEGMENT_RECORDS + 6;
+        const provider = new ScriptedProvider('a', { a1: Array.from({ length: calls }, (_, call) => answer(`answer ${call}`)) });
         const { orch } = orchestratorOver({ ...base, cost_tracking: { ...base.cost_tracking, log_path: ledger, ledger_index: ledgerIndex } }, [provider]);
-        for (let call = 0; call < 2; call += 1) await orch.send({ messages });
+        for (let call = 0; call < calls; call += 1) await orch.send({ messages });
         await orch.close();
         expect(existsSync(`${ledger}.idx`)).toBe(ledgerIndex);
         const loaded = await CostTracker.fromJsonl(ledger);
