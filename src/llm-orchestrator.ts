@@ -186,7 +186,9 @@ export class LLMOrchestrator {
       trackingEnabled: costTracking.enabled,
       sessionId: this.sessionId,
       providerType: (name) => this.#config.providers[name]?.type ?? name,
-      onRecord: (record) => this.#events.emit('usage', { record }),
+      onRecord: (record) => {
+        if (this.#events.hasListeners('usage')) this.#events.emit('usage', { record });
+      },
       warn: (code, message, provider, model) => this.#warn(code, message, provider, model),
     });
     this.#core = {

@@ -51,6 +51,8 @@ const MAX_CACHED_RESOLUTIONS = 1000;
 export class PriceBook {
   readonly #overrides: PricingOverrides;
   readonly #resolutions = new Map<string, Resolution>();
+  /** The resolution asked for last, with what it was asked for. */
+  #last: { provider: string; providerType: string; model: string; resolution: Resolution } | undefined;
 
   constructor(options: PriceBookOptions = {}) {
     this.#overrides = options.overrides ?? {};
@@ -76,15 +78,22 @@ export class PriceBook {
   }
 
   #resolve(provider: string, providerType: string, model: string): Resolution {
+    // Most attempts in a row go to the same model: skip building the key for those.
+    const last = this.#last;
+    if (last !== undefined && last.model === model && last.provider === provider && last.providerType === providerType) return last.resolution;
     const key = `${provider}\u0000${providerType}\u0000${model}`;
     const cached = this.#resolutions.get(key);
-    if (cached) return cached;
+    if (cached) {
+      this.#last = { provider, providerType, model, resolution: cached };
+      return cached;
+    }
     const resolution: Resolution = {
       override: ownEntry(ownEntry(this.#overrides, provider), model) ?? ownEntry(ownEntry(this.#overrides, providerType), model),
       catalogue: findCatalogueModel(provider, providerType, model),
     };
     if (this.#resolutions.size >= MAX_CACHED_RESOLUTIONS) this.#resolutions.clear();
     this.#resolutions.set(key, resolution);
+    this.#last = { provider, providerType, model, resolution };
     return resolution;
   }
 }
