@@ -8,10 +8,10 @@ import type { UsageRecord } from './usage-record.js';
  * as 0, metadata copied, and `price_source` emptied when the cost is unknown.
  */
 export function buildUsageRecord(input: UsageRecordInput, sessionId: string, costUsd: number | null): UsageRecord {
-  const { usage } = input;
-  const timestamp = input.timestamp && !Number.isNaN(input.timestamp.getTime()) ? input.timestamp : new Date();
+  const { usage, metadata } = input;
+  const given = input.timestamp;
   return {
-    timestamp: timestamp.toISOString(),
+    timestamp: given && !Number.isNaN(given.getTime()) ? given.toISOString() : nowIso(),
     session_id: sessionId,
     request_id: input.requestId,
     attempt: input.attempt,
@@ -27,10 +27,30 @@ export function buildUsageRecord(input: UsageRecordInput, sessionId: string, cos
     cost_usd: costUsd,
     latency_ms: toCount(input.latencyMs),
     error_kind: input.errorKind ?? null,
-    metadata: toStringRecord(input.metadata ?? {}),
+    metadata: metadata === undefined || metadata === null ? {} : toStringRecord(metadata),
     usage_source: input.usageSource,
     price_source: costUsd === null ? '' : input.priceSource,
   };
+}
+
+let cachedSecond = Number.NaN;
+/** `YYYY-MM-DDTHH:MM:SS.` of {@link cachedSecond}. */
+let cachedPrefix = '';
+
+/**
+ * `new Date().toISOString()` for now, with the part up to the seconds formatted once per second
+ * (formatting a date costs microseconds; records come many per second).
+ */
+function nowIso(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    // Up to and with the `.`, whatever the year's length (`+010000-...` after 9999).
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  const millis = now - second * 1000;
+  return `${cachedPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 function toCount(value: number): number {

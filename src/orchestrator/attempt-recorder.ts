@@ -1,7 +1,8 @@
 import type { CostTracker } from '../cost/cost-tracker.js';
 import type { PriceBook } from '../cost/price-book.js';
+import type { UsageRecordInput } from '../cost/usage-record-input.js';
 import type { ProviderError } from '../errors/provider-error.js';
-import type { AttemptStatus } from '../spec/chat-response.js';
+import type { Attempt, AttemptStatus } from '../spec/chat-response.js';
 import type { Usage } from '../spec/usage.js';
 import type { Candidate } from './candidate.js';
 import type { RequestContext } from './request-context.js';
@@ -38,16 +39,12 @@ export class AttemptRecorder {
 
   /** Records one attempt. Never throws: a failing tracker or pricing is a warning, not a failed call. */
   record(context: RequestContext, outcome: AttemptOutcome): void {
-    const { candidate, usage } = outcome;
-    context.attempts.push({
-      attempt: outcome.attempt,
-      provider: candidate.provider,
-      model: candidate.model,
-      status: outcome.status,
-      ...(outcome.error ? { error: outcome.error } : {}),
-      latencyMs: outcome.latencyMs,
-    });
-    if (outcome.error) context.errors.push(outcome.error);
+    const { candidate, usage, error } = outcome;
+    // Built without spreads (once per attempt); `error` only when there is one.
+    const attempt: Attempt = { attempt: outcome.attempt, provider: candidate.provider, model: candidate.model, status: outcome.status, latencyMs: outcome.latencyMs };
+    if (error) attempt.error = error;
+    context.attempts.push(attempt);
+    if (error) context.errors.push(error);
     let costUsd: number | null = null;
     let priceSource = '';
     try {
@@ -70,23 +67,25 @@ export class AttemptRecorder {
     }
     context.cost = context.cost === null || costUsd === null ? null : context.cost + costUsd;
     if (!this.options.trackingEnabled) return;
+    const input: UsageRecordInput = {
+      sessionId: this.options.sessionId,
+      requestId: context.requestId,
+      attempt: outcome.attempt,
+      provider: candidate.provider,
+      model: candidate.model,
+      status: outcome.status,
+      usage,
+      usageSource: outcome.usageSource,
+      costUsd,
+      priceSource,
+      latencyMs: outcome.latencyMs,
+    };
+    if (error) input.errorKind = error.kind;
+    const { metadata } = context.request;
+    if (metadata) input.metadata = metadata;
     let record: ReturnType<CostTracker['record']>;
     try {
-      record = this.options.tracker.record({
-        sessionId: this.options.sessionId,
-        requestId: context.requestId,
-        attempt: outcome.attempt,
-        provider: candidate.provider,
-        model: candidate.model,
-        status: outcome.status,
-        usage,
-        usageSource: outcome.usageSource,
-        costUsd,
-        priceSource,
-        latencyMs: outcome.latencyMs,
-        ...(outcome.error ? { errorKind: outcome.error.kind } : {}),
-        ...(context.request.metadata ? { metadata: context.request.metadata } : {}),
-      });
+      record = this.options.tracker.record(input);
     } catch (error) {
       this.#failed('recording', candidate, error);
       return;

@@ -19,6 +19,31 @@ export interface CandidateChain {
  * @throws ConfigurationError when the request pins a provider the config does not have.
  */
 export function buildCandidateChain(config: NormalizedConfig, pin: { provider?: string; model?: string }): CandidateChain {
+  if (pin.provider !== undefined || pin.model !== undefined) return buildChain(config, pin);
+  // The chain of a call that pins nothing depends on the config alone: built once per config
+  // (most calls pin nothing), frozen since every such call shares it.
+  let chain = unpinnedChains.get(config);
+  if (chain === undefined) {
+    chain = deepFreeze(buildChain(config, pin));
+    unpinnedChains.set(config, chain);
+  }
+  return chain;
+}
+
+/** The chain of calls that pin nothing, per config object. */
+const unpinnedChains = new WeakMap<NormalizedConfig, CandidateChain>();
+
+function deepFreeze(chain: CandidateChain): CandidateChain {
+  for (const candidate of chain.candidates) Object.freeze(candidate);
+  for (const entry of chain.skipped) Object.freeze(entry);
+  for (const entry of chain.all) Object.freeze(Object.freeze(entry).candidate);
+  Object.freeze(chain.candidates);
+  Object.freeze(chain.skipped);
+  Object.freeze(chain.all);
+  return Object.freeze(chain);
+}
+
+function buildChain(config: NormalizedConfig, pin: { provider?: string; model?: string }): CandidateChain {
   const skipped: CandidateChain['skipped'] = [];
   const candidates: Candidate[] = [];
   const all: CandidateChain['all'] = [];

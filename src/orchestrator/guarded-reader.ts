@@ -1,16 +1,44 @@
+import { raceAbort } from '../internal/race-abort.js';
+
 /**
  * Reads an attempt's event iterator so that every read also ends when the attempt's signal is
  * aborted, even if the adapter ignores its signal: the pending read then rejects with
  * `abortError()` (what `CallScope.race` does, per read). One abort listener for the whole
- * attempt instead of one added and removed per event; a read cut off this way is left to
- * settle unobserved (its rejection is handled).
+ * attempt instead of one added and removed per event, and the callbacks of a read are made
+ * once per attempt for {@link read}; a read cut off this way is left to settle unobserved (its
+ * rejection is handled).
  */
 export class GuardedReader<T> {
+  #resolvePending: ((result: IteratorResult<T>) => void) | undefined;
   #rejectPending: ((error: unknown) => void) | undefined;
+  /** The callbacks of a {@link read} in progress. */
+  #onReadResult: ((result: IteratorResult<T>) => void) | undefined;
+  #onReadError: ((error: unknown) => void) | undefined;
   readonly #onAbort = () => {
     const reject = this.#rejectPending;
+    this.#resolvePending = undefined;
     this.#rejectPending = undefined;
     reject?.(this.abortError());
+    const onError = this.#onReadError;
+    if (onError !== undefined) {
+      this.#onReadResult = undefined;
+      this.#onReadError = undefined;
+      const error = this.abortError();
+      // Called from a microtask, as a rejected read would be, not inside whoever called abort().
+      queueMicrotask(() => onError(error));
+    }
+  };
+  readonly #readResult = (result: IteratorResult<T>) => {
+    const onResult = this.#onReadResult;
+    this.#onReadResult = undefined;
+    this.#onReadError = undefined;
+    onResult?.(result);
+  };
+  readonly #readError = (error: unknown) => {
+    const onError = this.#onReadError;
+    this.#onReadResult = undefined;
+    this.#onReadError = undefined;
+    onError?.(error);
   };
 
   /**
@@ -29,24 +57,66 @@ export class GuardedReader<T> {
   /** The next event, or a rejection with `abortError()` as soon as the signal is aborted. */
   next(): Promise<IteratorResult<T>> {
     if (this.signal.aborted) return Promise.reject(this.abortError());
+    // Reads are sequential; one asked while another is pending is guarded on its own.
+    if (this.#resolvePending !== undefined) return this.#overlappingRead();
+    // Callbacks per read here (an attempt's first few reads, before its first text); the
+    // stream's hot loop uses `read`, whose callbacks are made once.
     return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.#resolvePending = resolve;
       this.#rejectPending = reject;
-      this.iterator.next().then(
+      const settled = () => {
+        this.#resolvePending = undefined;
+        this.#rejectPending = undefined;
+      };
+      let pending: Promise<IteratorResult<T>>;
+      try {
+        pending = this.iterator.next();
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      // A read cut off by the signal settles later into a resolve or reject that does nothing.
+      pending.then(
         (result) => {
-          this.#rejectPending = undefined;
+          settled();
           resolve(result);
         },
         (error: unknown) => {
-          this.#rejectPending = undefined;
+          settled();
           reject(error);
         },
       );
     });
   }
 
-  /** Stops listening to the signal (the attempt ended). */
+  /**
+   * {@link next} with callbacks instead of a promise of its own (the stream's hot loop): exactly
+   * one of them is called, from a microtask, with the event, the iterator's error, or
+   * `abortError()` as soon as the signal is aborted. One read at a time.
+   */
+  read(onResult: (result: IteratorResult<T>) => void, onError: (error: unknown) => void): void {
+    if (this.signal.aborted) {
+      const error = this.abortError();
+      queueMicrotask(() => onError(error));
+      return;
+    }
+    this.#onReadResult = onResult;
+    this.#onReadError = onError;
+    let pending: Promise<IteratorResult<T>>;
+    try {
+      pending = this.iterator.next();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(this.#readResult, this.#readError);
+  }
+
+  /** Stops listening to the signal (the attempt ended); a read still pending settles as its iterator does. */
   dispose(): void {
-    this.#rejectPending = undefined;
     this.signal.removeEventListener('abort', this.#onAbort);
+  }
+
+  /** A read asked while another is pending (callers read one at a time): guarded on its own. */
+  #overlappingRead(): Promise<IteratorResult<T>> {
+    return raceAbort(this.iterator.next(), this.signal, this.abortError);
   }
 }

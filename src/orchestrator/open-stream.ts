@@ -23,8 +23,11 @@ export interface OpenedStream {
   signal: AbortSignal;
   /** Reads the attempt's events; every read ends as soon as {@link signal} is aborted. Disposed by whoever ends it. */
   reader: GuardedReader<ProviderStreamEvent>;
-  /** The attempt's idle deadline (the first-chunk one is met at commit). Disposed by whoever ends it. */
-  watchdog: StreamWatchdog;
+  /**
+   * The attempt's idle deadline (the first-chunk one is met at commit). Disposed by whoever ends
+   * it. Undefined when the attempt has neither deadline: no timer to keep, nothing to call per event.
+   */
+  watchdog: StreamWatchdog | undefined;
   startedAt: number;
   /** All text received so far; at commit, the first piece (empty if the stream finished without text). */
   text: string;
@@ -48,16 +51,17 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
   const { signal } = controller;
   const startedAt = performance.now();
   const { timeouts } = core.config;
-  const watchdog = new StreamWatchdog(controller, candidate, {
-    firstChunkTimeoutMs: request.firstChunkTimeoutMs ?? timeouts.firstChunkTimeoutMs,
-    idleTimeoutMs: request.idleTimeoutMs ?? timeouts.idleTimeoutMs,
-  });
+  const firstChunkTimeoutMs = request.firstChunkTimeoutMs ?? timeouts.firstChunkTimeoutMs;
+  const idleTimeoutMs = request.idleTimeoutMs ?? timeouts.idleTimeoutMs;
+  // Absent or 0: no limit, so no watchdog at all (the common case).
+  const watchdog = firstChunkTimeoutMs || idleTimeoutMs ? new StreamWatchdog(controller, candidate, { firstChunkTimeoutMs, idleTimeoutMs }) : undefined;
   let iterator: AsyncIterator<ProviderStreamEvent> | undefined;
   let reader: GuardedReader<ProviderStreamEvent> | undefined;
   let usage: Usage | undefined;
   try {
     const provider = core.provider(candidate.provider);
-    iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, signal))[Symbol.asyncIterator]();
+    // The signal is this attempt's own and every early end aborts it: the adapter may hand it to its SDK as it is.
+    iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, signal, true))[Symbol.asyncIterator]();
     reader = new GuardedReader(iterator, signal, () => scope.abortError(signal, candidate));
     for (;;) {
       const result = await reader.next();
@@ -70,19 +74,19 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
         });
       }
       const event = result.value;
-      watchdog.onEvent();
+      watchdog?.onEvent();
       switch (event.type) {
         case 'usage':
           usage = event.usage;
           break;
         case 'text-delta':
           if (event.text.length > 0) {
-            watchdog.onText();
+            watchdog?.onText();
             return { candidate, attempt, iterator, controller, signal, reader, watchdog, startedAt, text: event.text, usage, finish: undefined };
           }
           break;
         case 'finish':
-          watchdog.dispose();
+          watchdog?.dispose();
           return { candidate, attempt, iterator, controller, signal, reader, watchdog, startedAt, text: '', usage, finish: event };
         default: {
           const unreachable: never = event;
@@ -91,7 +95,7 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
       }
     }
   } catch (thrown) {
-    watchdog.dispose();
+    watchdog?.dispose();
     reader?.dispose();
     // Aborted before the catch: a stream deadline cut the attempt while the provider worked.
     const cutOff = controller.signal.aborted;

@@ -15,6 +15,10 @@ interface Cooling {
   until: number | undefined;
 }
 
+/** The verdicts that carry no data, shared (the breaker only reads them). */
+const unknownVerdict: AttemptVerdict = Object.freeze({ ok: 'unknown' });
+const okVerdict: AttemptVerdict = Object.freeze({ ok: true });
+
 /**
  * Runs attempts along the call's candidate chain until one succeeds. `attempt` performs and
  * records one attempt and throws its `ProviderError` on failure; this loop decides from the
@@ -75,19 +79,21 @@ export async function runChain<T>(
       tried++;
       // The breaker hears how every admitted attempt ended, whatever path leaves this block
       // (a trial that is never reported would keep its target skipped for good).
-      let verdict: AttemptVerdict = { ok: 'unknown' };
+      let verdict: AttemptVerdict = unknownVerdict;
       try {
         core.models.beforeAttempt(candidate);
-        if (previous) core.events.emit('fallback', { requestId, from: previous.candidate, to: candidate, error: previous.error });
+        // Copies: the candidates may be the frozen chain shared by every call of this config.
+        if (previous) core.events.emit('fallback', { requestId, from: { ...previous.candidate }, to: { ...candidate }, error: previous.error });
         for (let attemptOnModel = 1; ; attemptOnModel++) {
           if (scope.done) throw scope.error(candidate);
           const attemptNumber = ++context.attemptCount;
-          core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
+          // The payload is built only when someone listens (this runs once per attempt).
+          if (core.events.hasListeners('attempt')) core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
           let error: ProviderError;
           try {
             const value = await attempt(candidate, attemptNumber);
             core.models.afterSuccess(candidate);
-            verdict = { ok: true };
+            verdict = okVerdict;
             return { value, candidate };
           } catch (thrown) {
             const normalized = toProviderError(thrown, candidate, scope, core.redact);
@@ -106,7 +112,7 @@ export async function runChain<T>(
             const mayRetry = !admission.trial && !core.circuits.isOpen(candidate);
             if (mayRetry) {
               core.circuits.report(candidate, admission, verdict);
-              verdict = { ok: 'unknown' };
+              verdict = unknownVerdict;
             }
             if (mayRetry && !core.circuits.isOpen(candidate)) {
               core.events.emit('retry', { requestId, attempt: attemptNumber, ...candidate, delayMs: step.delayMs, error });

@@ -19,9 +19,11 @@ export async function sendRequest(core: OrchestratorCore, context: RequestContex
       let result: ProviderResult;
       try {
         const provider = core.provider(candidate.provider);
-        // A signal per attempt even when the caller gave none: SDKs add listeners to it.
-        const signal = scope.signal ?? new AbortController().signal;
-        result = await scope.race(provider.doSend(providerRequestFor(request, candidate, provider.type, signal)), candidate);
+        // Without a caller signal or deadline nothing can abort the attempt: its signal is then
+        // one of its own, made only if the adapter reads it (SDKs add listeners to it), and the
+        // adapter is told it may leave it out.
+        const signal = scope.signal;
+        result = await scope.race(provider.doSend(providerRequestFor(request, candidate, provider.type, signal, signal === undefined)), candidate);
       } catch (thrown) {
         const error = toProviderError(thrown, candidate, scope, core.redact);
         if (ConfigurationError.isInstance(error)) throw error;

@@ -75,18 +75,20 @@ export class AnthropicProvider implements BaseLLMProvider {
   }
 
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
-    const context = this.#errorContext(request.model, request.signal);
+    // A signal nothing will abort is left out (and not even read): the SDK then skips its abort bookkeeping.
+    const signal = request.signalNeverAborts === true ? undefined : request.signal;
+    const context = this.#errorContext(request.model, signal);
     let message: Anthropic.Message;
     try {
       const client = await this.#getClient();
-      request.signal.throwIfAborted();
+      signal?.throwIfAborted();
       // The caller's signal is passed as it is: for a non-streaming call the SDK (1.x) removes
       // its abort listener once the body is parsed or the call failed, so a long-lived signal
       // collects no listeners, and no per-call AbortController is needed.
-      message = await client.messages.create({ ...mapAnthropicRequest(request), stream: false } as Anthropic.MessageCreateParamsNonStreaming, {
-        signal: request.signal,
-        timeout: nonStreamingTimeoutMs,
-      });
+      message = await client.messages.create(
+        { ...mapAnthropicRequest(request), stream: false } as Anthropic.MessageCreateParamsNonStreaming,
+        signal === undefined ? { timeout: nonStreamingTimeoutMs } : { signal, timeout: nonStreamingTimeoutMs },
+      );
     } catch (error) {
       throw mapAnthropicError(error, context);
     }
@@ -119,8 +121,11 @@ export class AnthropicProvider implements BaseLLMProvider {
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     // A per-call signal: the SDK adds a listener to the signal it gets and never removes it
-    // when the body is read through `.asResponse()`.
-    const { controller, dispose } = linkAbortSignal(request.signal);
+    // when the body is read through `.asResponse()`. A signal that is the attempt's own (the
+    // orchestrator's) is passed as it is: its listeners go with it, and its owner aborts it
+    // when the attempt ends early.
+    const linked = request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
+    const signal = linked === undefined ? request.signal : linked.controller.signal;
     const context = this.#errorContext(request.model, request.signal);
     let completed = false;
     try {
@@ -131,7 +136,7 @@ export class AnthropicProvider implements BaseLLMProvider {
         apiError = (client.constructor as typeof Anthropic).APIError;
         request.signal.throwIfAborted();
         response = await client.messages
-          .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, { signal: controller.signal })
+          .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, { signal })
           .asResponse();
       } catch (error) {
         throw mapAnthropicError(error, context);
@@ -176,8 +181,10 @@ export class AnthropicProvider implements BaseLLMProvider {
       }
       completed = true;
     } finally {
-      dispose();
-      if (!completed) controller.abort(stoppedEarly);
+      if (linked !== undefined) {
+        linked.dispose();
+        if (!completed) linked.controller.abort(stoppedEarly);
+      }
     }
   }
 

@@ -63,14 +63,19 @@ export class OpenAIProvider implements BaseLLMProvider {
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     const handle = await this.#loadClient();
     const body = mapOpenAIRequest(request);
-    const { controller, dispose } = linkAbortSignal(request.signal);
+    // The SDK never removes the listener it adds to the signal: a per-call one is linked,
+    // unless the signal is the attempt's own (see `ProviderRequest.signalPerAttempt`). One that
+    // nothing will abort is left out (and not even read): the SDK skips its abort bookkeeping.
+    const neverAborts = request.signalNeverAborts === true;
+    const linked = neverAborts || request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
+    const signal = neverAborts ? undefined : linked === undefined ? request.signal : linked.controller.signal;
     let completion: ChatCompletion;
     try {
-      completion = await handle.client.chat.completions.create(body as ChatCompletionCreateParamsNonStreaming, { signal: controller.signal });
+      completion = await handle.client.chat.completions.create(body as ChatCompletionCreateParamsNonStreaming, signal === undefined ? undefined : { signal });
     } catch (error) {
-      throw this.#mapError(error, handle, request.model, controller.signal);
+      throw this.#mapError(error, handle, request.model, signal);
     } finally {
-      dispose();
+      linked?.dispose();
     }
     const choice = completion.choices[0];
     const content = choice?.message?.content ?? '';
@@ -95,17 +100,20 @@ export class OpenAIProvider implements BaseLLMProvider {
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     const handle = await this.#loadClient();
-    const { controller, dispose } = linkAbortSignal(request.signal);
+    // A per-call signal, as in `doSend`, unless the signal is the attempt's own: its owner then
+    // aborts it when the attempt ends early, and its listeners go with it.
+    const linked = request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
+    const signal = linked === undefined ? request.signal : linked.controller.signal;
     let completed = false;
     try {
       const body = { ...mapOpenAIRequest(request), stream: true, stream_options: { include_usage: true } };
       let response: Response;
       try {
-        response = await handle.client.chat.completions.create(body as ChatCompletionCreateParamsStreaming, { signal: controller.signal }).asResponse();
+        response = await handle.client.chat.completions.create(body as ChatCompletionCreateParamsStreaming, { signal }).asResponse();
       } catch (error) {
-        throw this.#mapError(error, handle, request.model, controller.signal);
+        throw this.#mapError(error, handle, request.model, signal);
       }
-      if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, controller.signal);
+      if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, signal);
       let finishReason: FinishReason = 'other';
       let responseModel: string | undefined;
       const events = readServerSentEvents(response.body);
@@ -115,11 +123,11 @@ export class OpenAIProvider implements BaseLLMProvider {
           try {
             next = await events.next();
           } catch (error) {
-            throw this.#mapError(error, handle, request.model, controller.signal, true);
+            throw this.#mapError(error, handle, request.model, signal, true);
           }
           // Some fetch implementations (msw's among them) keep delivering a buffered body after
           // an abort: nothing read after it counts.
-          if (controller.signal.aborted) throw this.#mapError(controller.signal.reason, handle, request.model, controller.signal);
+          if (signal.aborted) throw this.#mapError(signal.reason, handle, request.model, signal);
           if (next.done) return;
           const data = next.value.data;
           if (data.startsWith('[DONE]')) {
@@ -129,7 +137,7 @@ export class OpenAIProvider implements BaseLLMProvider {
             // normally instead of being cancelled. Whatever follows `[DONE]` carries nothing.
             try {
               for (;;) {
-                if (controller.signal.aborted || (await events.next()).done) break;
+                if (signal.aborted || (await events.next()).done) break;
               }
             } catch {
               // The request already completed; a failure while reading its tail changes nothing.
@@ -149,8 +157,10 @@ export class OpenAIProvider implements BaseLLMProvider {
         await events.return(undefined);
       }
     } finally {
-      dispose();
-      if (!completed) controller.abort(stoppedEarly);
+      if (linked !== undefined) {
+        linked.dispose();
+        if (!completed) linked.controller.abort(stoppedEarly);
+      }
     }
   }
 

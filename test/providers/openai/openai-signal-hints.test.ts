@@ -1,0 +1,65 @@
+import { getEventListeners } from 'node:events';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OpenAIProvider } from '../../../src/providers/openai/openai-provider.js';
+import type { ProviderRequest } from '../../../src/spec/provider-request.js';
+import { createMswServer } from '../../setup/msw-server.js';
+import { chatCompletionsUrl, openAIMockOrigin, recordedChunkLines, recordedCompletion, sseBody, sseEvents, streamHandler, streamHeaders } from './openai-recorded.js';
+
+const server = createMswServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const provider = () => new OpenAIProvider({ name: 'openai', apiKey: 'sk-test', baseUrl: `${openAIMockOrigin}/v1` });
+const base = { model: 'gpt-4.1-nano', messages: [{ role: 'user' as const, content: 'Hi' }] };
+
+describe('OpenAIProvider and the orchestrator’s signal hints', () => {
+  it('does not even read a signal marked signalNeverAborts on a send', async () => {
+    server.use(http.post(chatCompletionsUrl, () => HttpResponse.json(recordedCompletion)));
+    let reads = 0;
+    const request = {
+      ...base,
+      signalNeverAborts: true,
+      get signal(): AbortSignal {
+        reads += 1;
+        return new AbortController().signal;
+      },
+    } satisfies ProviderRequest;
+    const result = await provider().doSend(request);
+    expect(result.content).toBe(recordedCompletion.choices[0]?.message.content);
+    expect(reads).toBe(0);
+  });
+
+  it('ends a stream as kind aborted when a per-attempt signal is aborted while it is read', async () => {
+    let cut!: () => void;
+    const held = new Promise<void>((resolve) => (cut = resolve));
+    server.use(http.post(chatCompletionsUrl, () => new HttpResponse(sseBody(sseEvents(recordedChunkLines.slice(0, 3), false), held), { headers: streamHeaders })));
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const event of provider().doStream({ ...base, signal: controller.signal, signalPerAttempt: true })) {
+        seen.push(event.type);
+        if (event.type === 'text-delta') controller.abort(new Error('deadline'));
+      }
+    })().catch((thrown: unknown) => thrown);
+    cut();
+    expect(seen[0]).toBe('text-delta');
+    expect(error).toMatchObject({ name: 'ProviderError', kind: 'aborted' });
+  });
+
+  it('hands a per-attempt signal to the SDK itself instead of linking a controller to it', async () => {
+    server.use(streamHandler(sseEvents(recordedChunkLines, true)));
+    const owned = new AbortController();
+    for await (const event of provider().doStream({ ...base, signal: owned.signal, signalPerAttempt: true })) void event;
+    // The SDK's own listener stays on the signal it was given (why a long-lived signal gets a
+    // linked controller); a per-attempt signal goes away with its attempt.
+    expect(getEventListeners(owned.signal, 'abort').length).toBeGreaterThan(0);
+    expect(owned.signal.aborted).toBe(false);
+
+    server.use(streamHandler(sseEvents(recordedChunkLines, true)));
+    const callers = new AbortController();
+    for await (const event of provider().doStream({ ...base, signal: callers.signal })) void event;
+    expect(getEventListeners(callers.signal, 'abort')).toHaveLength(0);
+  });
+});
