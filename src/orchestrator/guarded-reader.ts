@@ -68,14 +68,8 @@ export class GuardedReader<T> {
         this.#resolvePending = undefined;
         this.#rejectPending = undefined;
       };
-      let pending: Promise<IteratorResult<T>>;
-      try {
-        pending = this.iterator.next();
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
       // A read cut off by the signal settles later into a resolve or reject that does nothing.
-      pending.then(
+      this.#pull().then(
         (result) => {
           settled();
           resolve(result);
@@ -101,13 +95,7 @@ export class GuardedReader<T> {
     }
     this.#onReadResult = onResult;
     this.#onReadError = onError;
-    let pending: Promise<IteratorResult<T>>;
-    try {
-      pending = this.iterator.next();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    pending.then(this.#readResult, this.#readError);
+    this.#pull().then(this.#readResult, this.#readError);
   }
 
   /** Stops listening to the signal (the attempt ended); a read still pending settles as its iterator does. */
@@ -117,6 +105,19 @@ export class GuardedReader<T> {
 
   /** A read asked while another is pending (callers read one at a time): guarded on its own. */
   #overlappingRead(): Promise<IteratorResult<T>> {
-    return raceAbort(this.iterator.next(), this.signal, this.abortError);
+    return raceAbort(this.#pull(), this.signal, this.abortError);
+  }
+
+  /**
+   * The iterator's next read as a promise: a synchronous throw becomes a rejection, and a plain
+   * result (an iterator that breaks the protocol) a resolved promise. `Promise.resolve` gives a
+   * native promise back as it is, so the usual read costs nothing more.
+   */
+  #pull(): Promise<IteratorResult<T>> {
+    try {
+      return Promise.resolve(this.iterator.next());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }

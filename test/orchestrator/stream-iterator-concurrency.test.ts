@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamChunk } from '../../src/index.js';
+import type { ProviderStreamEvent } from '../../src/spec/provider-stream-event.js';
 import { createUsage } from '../../src/spec/usage.js';
 import { orchestratorOver, twoProviderConfig } from '../support/orchestrator-fixture.js';
 import { ScriptedProvider, streamOf } from '../support/scripted-provider.js';
@@ -73,5 +74,33 @@ describe('stream iterator: overlapping calls settle, in call order', () => {
     await expect(stream.response).rejects.toMatchObject({ kind: 'aborted' });
     expect(orch.tracker.records().map((record) => [record.status, record.input_tokens, record.usage_source])).toEqual([['aborted', 7, 'provider']]);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+/** A user adapter whose stream iterator answers `next()` with plain results, not promises. */
+class PlainIteratorProvider extends ScriptedProvider {
+  override doStream(): AsyncGenerator<ProviderStreamEvent> {
+    const events: ProviderStreamEvent[] = [
+      { type: 'text-delta', text: 'plain ' },
+      { type: 'text-delta', text: 'results' },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    let position = 0;
+    const iterator = {
+      next: () => (position < events.length ? { done: false, value: events[position++] } : { done: true, value: undefined }),
+    };
+    return { [Symbol.asyncIterator]: () => iterator } as unknown as AsyncGenerator<ProviderStreamEvent>;
+  }
+}
+
+describe('stream iterator: an adapter that breaks the async iterator protocol', () => {
+  it('still streams when next() answers plain results', async () => {
+    const { orch } = orchestratorOver(twoProviderConfig(), [new PlainIteratorProvider('a'), new ScriptedProvider('b')]);
+    const stream = orch.stream({ messages });
+    const texts: string[] = [];
+    for await (const chunk of stream) texts.push(chunk.text);
+    expect(texts.join('')).toBe('plain results');
+    expect((await stream.response).content).toBe('plain results');
+    expect(orch.tracker.records().map((record) => record.status)).toEqual(['ok']);
   });
 });
