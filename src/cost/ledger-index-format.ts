@@ -17,9 +17,9 @@ import type { UsageRecord } from './usage-record.js';
  * comes back exactly as `JSON.parse` of the line gives it.
  */
 
-const MAGIC = Buffer.from('LLMOIDX1', 'latin1');
 const FORMAT_VERSION = 1;
-const HEADER_BYTES = 32;
+/** Bytes of a segment header: marker, body length, format version, body digest. */
+export const HEADER_BYTES = 32;
 const FIXED_BODY_BYTES = 64;
 const BODY_DIGEST_BYTES = 16;
 
@@ -35,8 +35,14 @@ export function ledgerIndexPath(ledgerPath: string): string {
   return `${ledgerPath}.idx`;
 }
 
-/** One segment read from an index: where its lines are in the ledger, and its records. */
-export interface LedgerIndexSegment {
+/** What a segment's head says: where the segment is in the index file, and where its lines are in the ledger. */
+export interface LedgerIndexEntry {
+  /** Byte offset of the segment in the index file. */
+  readonly indexOffset: number;
+  /** Bytes of its body (after its 32-byte header). */
+  readonly bodyLength: number;
+  /** The first 16 bytes of the body's SHA-256. */
+  readonly bodyDigest: Buffer;
   /** Byte offset of the segment's first line in the ledger. */
   readonly ledgerOffset: number;
   /** Bytes of its lines, the last line end included. */
@@ -45,12 +51,22 @@ export interface LedgerIndexSegment {
   readonly ledgerDigest: Buffer;
   /** Records, one per line. */
   readonly count: number;
+}
+
+/** A segment whose body was read and checked: its entry, and its records. */
+export interface LedgerIndexSegment extends LedgerIndexEntry {
   /**
-   * The records in columns (copied out of the index's bytes; the texts are parsed on this call).
+   * The records in columns (copied out of the body; the texts are parsed on this call).
    * @throws when the segment's parts do not fit together (a hand-made or foreign index).
    */
   columns(): LedgerColumns;
 }
+
+/** Bytes of a segment's head: its header and the fixed start of its body, all {@link readLedgerIndexEntry} needs. */
+export const SEGMENT_HEAD_BYTES = HEADER_BYTES + FIXED_BODY_BYTES;
+
+/** The marker every segment starts with. */
+export const SEGMENT_MARKER: Buffer = Buffer.from('LLMOIDX1', 'latin1');
 
 /**
  * Encodes records whose lines (`toJsonLine` of each, with a line end) were written to the
@@ -124,7 +140,7 @@ export function encodeLedgerIndexSegment(records: readonly UsageRecord[], ledger
   const textBytes = roundUp8(texts.byteLength);
   const bodyLength = FIXED_BODY_BYTES + stringsJson.length + timestampsJson.length + textBytes + numbers.byteLength;
   const segment = Buffer.alloc(HEADER_BYTES + bodyLength);
-  MAGIC.copy(segment, 0);
+  SEGMENT_MARKER.copy(segment, 0);
   segment.writeUInt32LE(bodyLength, 8);
   segment.writeUInt32LE(FORMAT_VERSION, 12);
   let position = HEADER_BYTES;
@@ -145,46 +161,65 @@ export function encodeLedgerIndexSegment(records: readonly UsageRecord[], ledger
 }
 
 /**
- * Reads the segments of an index file's content, in file order. A segment that is torn (a
- * crash while it was written), damaged, or of an unknown format version is left out, and
- * reading goes on at the next segment marker: its lines are then read from the ledger itself.
+ * Reads the segments of an index file's content, in file order, bodies checked. A segment that
+ * is torn (a crash while it was written), damaged, shorter than {@link MIN_SEGMENT_RECORDS} or
+ * of an unknown format version is left out, and reading goes on at the next segment marker: its
+ * lines are then read from the ledger itself. (`readLedger` reads an index file piece by piece
+ * instead, with the same two steps: {@link readLedgerIndexEntry}, then {@link ledgerIndexSegment}.)
  */
 export function decodeLedgerIndex(index: Buffer): LedgerIndexSegment[] {
   const segments: LedgerIndexSegment[] = [];
-  let position = index.indexOf(MAGIC, 0);
-  while (position !== -1 && position + HEADER_BYTES + FIXED_BODY_BYTES <= index.length) {
-    const bodyLength = index.readUInt32LE(position + 8);
-    const bodyStart = position + HEADER_BYTES;
-    const bodyEnd = bodyStart + bodyLength;
-    const framed = bodyEnd <= index.length && index.readUInt32LE(position + 12) === FORMAT_VERSION;
-    // A short run is not worth hashing its body: it is passed over (its lines are parsed).
-    if (framed && index.readUInt32LE(bodyStart + 16) < MIN_SEGMENT_RECORDS) {
-      position = index.indexOf(MAGIC, bodyEnd);
-      continue;
-    }
-    const segment = framed && bodyDigest(index, bodyStart, bodyEnd).equals(index.subarray(position + 16, position + 32)) ? readSegment(index.subarray(bodyStart, bodyEnd)) : undefined;
+  let position = index.indexOf(SEGMENT_MARKER, 0);
+  while (position !== -1) {
+    const entry = readLedgerIndexEntry(index.subarray(position, position + SEGMENT_HEAD_BYTES), position);
+    const bodyEnd = entry === undefined ? -1 : position + HEADER_BYTES + entry.bodyLength;
+    const segment =
+      entry !== undefined && bodyEnd <= index.length && entry.count >= MIN_SEGMENT_RECORDS
+        ? ledgerIndexSegment(entry, index.subarray(position + HEADER_BYTES, bodyEnd))
+        : undefined;
     if (segment) segments.push(segment);
-    position = index.indexOf(MAGIC, segment ? bodyEnd : position + 1);
+    position = index.indexOf(SEGMENT_MARKER, segment ? bodyEnd : position + 1);
   }
   return segments;
 }
 
-/** A segment from its (checked) body, or undefined when its parts do not add up to its length. */
-function readSegment(body: Buffer): LedgerIndexSegment | undefined {
-  const ledgerOffset = body.readDoubleLE(0);
-  const ledgerLength = body.readDoubleLE(8);
-  const count = body.readUInt32LE(16);
+/**
+ * Reads a segment's head ({@link SEGMENT_HEAD_BYTES} found at `indexOffset` of the index file);
+ * undefined when it is no segment of this format (no marker, another version, impossible sizes).
+ */
+export function readLedgerIndexEntry(head: Buffer, indexOffset: number): LedgerIndexEntry | undefined {
+  if (head.length < SEGMENT_HEAD_BYTES || !head.subarray(0, SEGMENT_MARKER.length).equals(SEGMENT_MARKER)) return undefined;
+  if (head.readUInt32LE(12) !== FORMAT_VERSION) return undefined;
+  const bodyLength = head.readUInt32LE(8);
+  const ledgerOffset = head.readDoubleLE(HEADER_BYTES);
+  const ledgerLength = head.readDoubleLE(HEADER_BYTES + 8);
+  if (bodyLength < FIXED_BODY_BYTES) return undefined;
+  if (!(Number.isSafeInteger(ledgerOffset) && ledgerOffset >= 0 && Number.isSafeInteger(ledgerLength) && ledgerLength > 0)) return undefined;
+  return {
+    indexOffset,
+    bodyLength,
+    bodyDigest: Buffer.from(head.subarray(16, 32)),
+    ledgerOffset,
+    ledgerLength,
+    ledgerDigest: Buffer.from(head.subarray(HEADER_BYTES + 32, HEADER_BYTES + 64)),
+    count: head.readUInt32LE(HEADER_BYTES + 16),
+  };
+}
+
+/**
+ * The segment of an entry from its body bytes (`bodyLength` of them, read after the header);
+ * undefined when the body does not hash as its header says or its parts do not add up.
+ */
+export function ledgerIndexSegment(entry: LedgerIndexEntry, body: Buffer): LedgerIndexSegment | undefined {
+  if (body.length !== entry.bodyLength || !bodyDigest(body, 0, body.length).equals(entry.bodyDigest)) return undefined;
+  const { count } = entry;
   const stringsBytes = body.readUInt32LE(20);
   const timestampsBytes = body.readUInt32LE(24);
   const textsStart = FIXED_BODY_BYTES + stringsBytes + timestampsBytes;
   const numbersStart = textsStart + roundUp8(TEXT_COLUMNS.length * count * 4);
   if (numbersStart + NUMBER_COLUMNS.length * count * 8 !== body.length) return undefined;
-  if (!(Number.isSafeInteger(ledgerOffset) && ledgerOffset >= 0 && Number.isSafeInteger(ledgerLength) && ledgerLength > 0)) return undefined;
   return {
-    ledgerOffset,
-    ledgerLength,
-    ledgerDigest: Buffer.from(body.subarray(32, 64)),
-    count,
+    ...entry,
     columns: () =>
       new LedgerColumns(
         count,

@@ -1,7 +1,17 @@
 import { webcrypto } from 'node:crypto';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { LedgerColumns } from './ledger-columns.js';
-import { decodeLedgerIndex, ledgerIndexPath, type LedgerIndexSegment } from './ledger-index-format.js';
+import {
+  HEADER_BYTES,
+  type LedgerIndexEntry,
+  ledgerIndexPath,
+  type LedgerIndexSegment,
+  ledgerIndexSegment,
+  MIN_SEGMENT_RECORDS,
+  readLedgerIndexEntry,
+  SEGMENT_HEAD_BYTES,
+  SEGMENT_MARKER,
+} from './ledger-index-format.js';
 import { readTextRange } from './read-text-range.js';
 
 /** A piece of a ledger, in file order: lines to parse, or the records of lines its index covers. */
@@ -18,22 +28,24 @@ export type LedgerPiece = { text: string } | { columns: LedgerColumns };
  * unreadable index only means parsing everything.
  */
 export async function* readLedger(path: string): AsyncGenerator<LedgerPiece> {
-  const segments = await readIndexSegments(ledgerIndexPath(path));
+  const entries = await readIndexEntries(ledgerIndexPath(path));
   const file = await open(path, 'r');
+  const index = entries.length > 0 ? await openIfPossible(ledgerIndexPath(path)) : undefined;
   try {
     const { size } = await file.stat();
-    const candidates = segments.filter((segment) => segment.ledgerOffset + segment.ledgerLength <= size);
-    // Segments are checked a few ahead: the reads and hashes run on libuv's threads while this
-    // thread takes the records of the segment before.
-    const checks: Promise<boolean>[] = [];
+    const candidates = index === undefined ? [] : entries.filter((entry) => entry.ledgerOffset + entry.ledgerLength <= size);
+    // Segments are read and checked a few ahead: the reads and hashes run on libuv's threads
+    // while this thread takes the records of the segment before. Only these few bodies and
+    // their lines are in memory at a time, whatever the size of the index.
+    const checks: Promise<LedgerIndexSegment | undefined>[] = [];
     let position = 0;
-    for (let index = 0; index < candidates.length; index += 1) {
-      for (let ahead = checks.length; ahead < Math.min(index + CHECKS_AHEAD, candidates.length); ahead += 1) {
-        checks.push(covers(file, candidates[ahead] as LedgerIndexSegment));
+    for (let at = 0; at < candidates.length; at += 1) {
+      for (let ahead = checks.length; ahead < Math.min(at + CHECKS_AHEAD, candidates.length); ahead += 1) {
+        checks.push(readCovering(file, index as FileHandle, candidates[ahead] as LedgerIndexEntry));
       }
-      const segment = candidates[index] as LedgerIndexSegment;
-      const covered = await (checks[index] as Promise<boolean>);
-      if (!covered || segment.ledgerOffset < position) continue;
+      const segment = await (checks[at] as Promise<LedgerIndexSegment | undefined>);
+      checks[at] = NOTHING;
+      if (segment === undefined || segment.ledgerOffset < position) continue;
       let columns: LedgerColumns;
       try {
         columns = segment.columns();
@@ -48,40 +60,104 @@ export async function* readLedger(path: string): AsyncGenerator<LedgerPiece> {
     for await (const text of readTextRange(file, position, size)) yield { text };
   } finally {
     await file.close();
+    await index?.close();
   }
 }
 
 /** Segments whose lines are read and hashed ahead of the one being taken. */
 const CHECKS_AHEAD = 4;
 
-/** The index's segments in ledger order; none when there is no index or it cannot be read. */
-async function readIndexSegments(indexPath: string): Promise<LedgerIndexSegment[]> {
-  let index: Buffer;
+/** A check already taken, so its segment can be collected. */
+const NOTHING: Promise<undefined> = Promise.resolve(undefined);
+
+/** Bytes scanned at a time for a segment marker after a damaged segment. */
+const SCAN_BYTES = 1 << 20;
+
+async function openIfPossible(path: string): Promise<FileHandle | undefined> {
   try {
-    index = await readFile(indexPath);
+    return await open(path, 'r');
   } catch {
-    return [];
+    return undefined;
   }
-  return decodeLedgerIndex(index).sort((left, right) => left.ledgerOffset - right.ledgerOffset);
 }
 
 /**
- * True when the ledger holds the segment's lines where it says: they start a line, end with a
- * line end, and hash to its digest. Never rejects.
+ * The index's segment entries (heads only, read piece by piece), sorted by ledger offset; none
+ * when there is no index or it cannot be read. Entries of runs shorter than
+ * `MIN_SEGMENT_RECORDS` are passed over. Where a head was expected but none is (after a torn or
+ * damaged segment), the file is scanned for the next segment marker from just after the last
+ * good head, so a torn segment cannot hide the segments written after it.
  */
-async function covers(file: FileHandle, segment: LedgerIndexSegment): Promise<boolean> {
+async function readIndexEntries(indexPath: string): Promise<LedgerIndexEntry[]> {
+  const index = await openIfPossible(indexPath);
+  if (index === undefined) return [];
+  const entries: LedgerIndexEntry[] = [];
   try {
-    const before = segment.ledgerOffset > 0 ? 1 : 0;
-    const bytes = Buffer.allocUnsafe(segment.ledgerLength + before);
-    const { bytesRead } = await file.read(bytes, 0, bytes.length, segment.ledgerOffset - before);
-    if (bytesRead !== bytes.length) return false;
-    if ((before === 1 && bytes[0] !== 0x0a) || bytes[bytes.length - 1] !== 0x0a) return false;
+    const { size } = await index.stat();
+    const head = Buffer.alloc(SEGMENT_HEAD_BYTES);
+    // Where a head is expected, and where the next scan for a marker starts (it only grows).
+    let position = 0;
+    let scanFrom = 1;
+    for (;;) {
+      const { bytesRead } = position + SEGMENT_HEAD_BYTES <= size ? await index.read(head, 0, SEGMENT_HEAD_BYTES, position) : { bytesRead: 0 };
+      const entry = bytesRead === SEGMENT_HEAD_BYTES ? readLedgerIndexEntry(head, position) : undefined;
+      const end = entry === undefined ? -1 : position + HEADER_BYTES + entry.bodyLength;
+      if (entry !== undefined && end <= size) {
+        if (entry.count >= MIN_SEGMENT_RECORDS) entries.push(entry);
+        scanFrom = Math.max(scanFrom, position + 1);
+        position = end;
+        continue;
+      }
+      // No segment where one was expected: a torn one before it may claim bytes that hold the
+      // next segments, so look again from just after the last good head.
+      const marker = await findMarker(index, scanFrom, size);
+      if (marker === -1) break;
+      scanFrom = marker + 1;
+      position = marker;
+    }
+  } catch {
+    // An index that cannot be read to its end gives what was read: the rest is parsed.
+  } finally {
+    await index.close();
+  }
+  return entries.sort((left, right) => left.ledgerOffset - right.ledgerOffset);
+}
+
+/** The offset of the first segment marker at or after `from`, or -1. */
+async function findMarker(index: FileHandle, from: number, size: number): Promise<number> {
+  const chunk = Buffer.alloc(SCAN_BYTES);
+  // Chunks overlap by the marker's length less one, so a marker across two is still found.
+  for (let start = from; start < size; start += SCAN_BYTES - SEGMENT_MARKER.length + 1) {
+    const { bytesRead } = await index.read(chunk, 0, Math.min(SCAN_BYTES, size - start), start);
+    const found = chunk.subarray(0, bytesRead).indexOf(SEGMENT_MARKER);
+    if (found !== -1) return start + found;
+    if (start + bytesRead >= size) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The segment of an entry when its body hashes as its header says and the ledger holds its
+ * lines where it says: they start a line, end with a line end, and hash to its digest. Never
+ * rejects (checks run ahead and may be left unawaited; a read error shows again when the lines
+ * are read as text).
+ */
+async function readCovering(file: FileHandle, index: FileHandle, entry: LedgerIndexEntry): Promise<LedgerIndexSegment | undefined> {
+  try {
+    const body = Buffer.allocUnsafe(entry.bodyLength);
+    const bodyRead = await index.read(body, 0, body.length, entry.indexOffset + HEADER_BYTES);
+    if (bodyRead.bytesRead !== body.length) return undefined;
+    const segment = ledgerIndexSegment(entry, body);
+    if (segment === undefined) return undefined;
+    const before = entry.ledgerOffset > 0 ? 1 : 0;
+    const bytes = Buffer.allocUnsafe(entry.ledgerLength + before);
+    const { bytesRead } = await file.read(bytes, 0, bytes.length, entry.ledgerOffset - before);
+    if (bytesRead !== bytes.length) return undefined;
+    if ((before === 1 && bytes[0] !== 0x0a) || bytes[bytes.length - 1] !== 0x0a) return undefined;
     // Web Crypto's digest runs on libuv's thread pool, unlike `createHash`.
     const digest = await webcrypto.subtle.digest('SHA-256', bytes.subarray(before));
-    return Buffer.from(digest).equals(segment.ledgerDigest);
+    return Buffer.from(digest).equals(entry.ledgerDigest) ? segment : undefined;
   } catch {
-    // Checks run ahead and may be left unawaited: never reject. A read error shows again
-    // when the lines are read as text.
-    return false;
+    return undefined;
   }
 }
