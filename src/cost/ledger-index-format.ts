@@ -193,7 +193,11 @@ export function readLedgerIndexEntry(head: Buffer, indexOffset: number): LedgerI
   const bodyLength = head.readUInt32LE(8);
   const ledgerOffset = head.readDoubleLE(HEADER_BYTES);
   const ledgerLength = head.readDoubleLE(HEADER_BYTES + 8);
-  if (bodyLength < FIXED_BODY_BYTES) return undefined;
+  // The head fixes the body's exact length: one that says otherwise is damaged (and must not
+  // make a reader allocate whatever it claims).
+  const count = head.readUInt32LE(HEADER_BYTES + 16);
+  const expected = FIXED_BODY_BYTES + head.readUInt32LE(HEADER_BYTES + 20) + head.readUInt32LE(HEADER_BYTES + 24) + roundUp8(TEXT_COLUMNS.length * count * 4) + NUMBER_COLUMNS.length * count * 8;
+  if (bodyLength !== expected) return undefined;
   if (!(Number.isSafeInteger(ledgerOffset) && ledgerOffset >= 0 && Number.isSafeInteger(ledgerLength) && ledgerLength > 0)) return undefined;
   return {
     indexOffset,
@@ -202,7 +206,7 @@ export function readLedgerIndexEntry(head: Buffer, indexOffset: number): LedgerI
     ledgerOffset,
     ledgerLength,
     ledgerDigest: Buffer.from(head.subarray(HEADER_BYTES + 32, HEADER_BYTES + 64)),
-    count: head.readUInt32LE(HEADER_BYTES + 16),
+    count,
   };
 }
 

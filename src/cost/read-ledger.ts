@@ -59,8 +59,7 @@ export async function* readLedger(path: string): AsyncGenerator<LedgerPiece> {
     }
     for await (const text of readTextRange(file, position, size)) yield { text };
   } finally {
-    await file.close();
-    await index?.close();
+    await Promise.allSettled([file.close(), index?.close()]);
   }
 }
 
@@ -95,12 +94,13 @@ async function readIndexEntries(indexPath: string): Promise<LedgerIndexEntry[]> 
   try {
     const { size } = await index.stat();
     const head = Buffer.alloc(SEGMENT_HEAD_BYTES);
+    const scanner = markerScanner(index, size);
     // Where a head is expected, and where the next scan for a marker starts (it only grows).
     let position = 0;
     let scanFrom = 1;
     for (;;) {
-      const { bytesRead } = position + SEGMENT_HEAD_BYTES <= size ? await index.read(head, 0, SEGMENT_HEAD_BYTES, position) : { bytesRead: 0 };
-      const entry = bytesRead === SEGMENT_HEAD_BYTES ? readLedgerIndexEntry(head, position) : undefined;
+      const bytes = position + SEGMENT_HEAD_BYTES <= size ? (scanner.cached(position, SEGMENT_HEAD_BYTES) ?? (await index.read(head, 0, SEGMENT_HEAD_BYTES, position), head)) : undefined;
+      const entry = bytes === undefined ? undefined : readLedgerIndexEntry(bytes, position);
       const end = entry === undefined ? -1 : position + HEADER_BYTES + entry.bodyLength;
       if (entry !== undefined && end <= size) {
         if (entry.count >= MIN_SEGMENT_RECORDS) entries.push(entry);
@@ -110,7 +110,7 @@ async function readIndexEntries(indexPath: string): Promise<LedgerIndexEntry[]> 
       }
       // No segment where one was expected: a torn one before it may claim bytes that hold the
       // next segments, so look again from just after the last good head.
-      const marker = await findMarker(index, scanFrom, size);
+      const marker = await scanner.find(scanFrom);
       if (marker === -1) break;
       scanFrom = marker + 1;
       position = marker;
@@ -123,17 +123,38 @@ async function readIndexEntries(indexPath: string): Promise<LedgerIndexEntry[]> 
   return entries.sort((left, right) => left.ledgerOffset - right.ledgerOffset);
 }
 
-/** The offset of the first segment marker at or after `from`, or -1. */
-async function findMarker(index: FileHandle, from: number, size: number): Promise<number> {
-  const chunk = Buffer.alloc(SCAN_BYTES);
-  // Chunks overlap by the marker's length less one, so a marker across two is still found.
-  for (let start = from; start < size; start += SCAN_BYTES - SEGMENT_MARKER.length + 1) {
-    const { bytesRead } = await index.read(chunk, 0, Math.min(SCAN_BYTES, size - start), start);
-    const found = chunk.subarray(0, bytesRead).indexOf(SEGMENT_MARKER);
-    if (found !== -1) return start + found;
-    if (start + bytesRead >= size) return -1;
-  }
-  return -1;
+/**
+ * Finds segment markers through one window of {@link SCAN_BYTES} of the index, kept between
+ * searches: a search that starts inside the window reads nothing again, so however many markers
+ * the file holds, each byte is read about once.
+ */
+function markerScanner(index: FileHandle, size: number): { find(from: number): Promise<number>; cached(position: number, length: number): Buffer | undefined } {
+  let window: Buffer | undefined;
+  let windowStart = 0;
+  let windowLength = 0;
+  const load = async (from: number): Promise<void> => {
+    window ??= Buffer.allocUnsafe(SCAN_BYTES);
+    windowStart = from;
+    windowLength = 0;
+    windowLength = (await index.read(window, 0, Math.min(SCAN_BYTES, size - from), from)).bytesRead;
+  };
+  return {
+    cached: (position, length) => (window !== undefined && position >= windowStart && position + length <= windowStart + windowLength ? window.subarray(position - windowStart, position - windowStart + length) : undefined),
+    async find(from) {
+      let start = from;
+      while (start < size) {
+        if (window === undefined || start < windowStart || start >= windowStart + windowLength) await load(start);
+        const found = (window as Buffer).subarray(start - windowStart, windowLength).indexOf(SEGMENT_MARKER);
+        if (found !== -1) return start + found;
+        const windowEnd = windowStart + windowLength;
+        if (windowLength === 0 || windowEnd >= size) return -1;
+        // The next window overlaps by the marker's length less one, so a marker across two is still found.
+        start = Math.max(start + 1, windowEnd - SEGMENT_MARKER.length + 1);
+        await load(start);
+      }
+      return -1;
+    },
+  };
 }
 
 /**

@@ -246,6 +246,15 @@ describe('ledger index (<ledger>.idx)', () => {
     expect((await CostTracker.fromJsonl(path)).records()).toHaveLength(400);
   });
 
+  it('reads an index made of nothing but segment markers in one pass (each byte read about once)', async () => {
+    await writeThroughSink(path, Array.from({ length: 100 }, (_, index) => oddRecord(index)), 100);
+    // 1 MiB of markers and no segment: read a window per marker, it took about a minute (the
+    // test's time limit is the guard); read once, a few milliseconds.
+    writeFileSync(ledgerIndexPath(path), Buffer.alloc(1 << 20, 'LLMOIDX1'));
+    expect((await countFromIndex(path)).fromIndex).toBe(0);
+    expect((await CostTracker.fromJsonl(path)).records()).toHaveLength(100);
+  });
+
   it('parses the lines of a well-sealed segment whose parts do not fit together (a hand-made index)', async () => {
     await writeThroughSink(path, Array.from({ length: 100 }, (_, index) => oddRecord(index)), 100);
     const original = readFileSync(ledgerIndexPath(path));
