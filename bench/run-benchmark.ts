@@ -46,6 +46,19 @@ interface Samples {
   throughputs: number[];
   chunkRates: number[];
   firstChunkMs: number[];
+  /**
+   * CPU microseconds of this process (user + system, all its threads) per request of the
+   * concurrent loop and per stream: what the client side costs, far less moved by other load
+   * on the machine than wall-clock rates (the mock server runs in a child process).
+   */
+  cpuPerRequestUs: number[];
+  cpuPerStreamUs: number[];
+}
+
+/** CPU microseconds of this process since `since`. */
+function cpuMicrosSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
 }
 
 function percentile(values: readonly number[], fraction: number): number {
@@ -79,8 +92,9 @@ async function sequentialSends(session: ContenderSession, count: number, into: n
   }
 }
 
-async function concurrentSends(session: ContenderSession, total: number): Promise<number> {
+async function concurrentSends(session: ContenderSession, total: number, cpuPerRequestUs?: number[]): Promise<number> {
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const began = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -90,11 +104,14 @@ async function concurrentSends(session: ContenderSession, total: number): Promis
       }
     }),
   );
-  return total / ((performance.now() - began) / 1000);
+  const elapsed = performance.now() - began;
+  cpuPerRequestUs?.push(cpuMicrosSince(cpuBefore) / total);
+  return total / (elapsed / 1000);
 }
 
 async function sequentialStreams(session: ContenderSession, count: number, samples: Samples | undefined): Promise<void> {
   let chunks = 0;
+  const cpuBefore = process.cpuUsage();
   const began = performance.now();
   for (let index = 0; index < count; index += 1) {
     const start = performance.now();
@@ -109,7 +126,9 @@ async function sequentialStreams(session: ContenderSession, count: number, sampl
     }
     if (first) throw new Error('a stream ended without text');
   }
-  samples?.chunkRates.push(chunks / ((performance.now() - began) / 1000));
+  const elapsed = performance.now() - began;
+  samples?.cpuPerStreamUs.push(cpuMicrosSince(cpuBefore) / count);
+  samples?.chunkRates.push(chunks / (elapsed / 1000));
 }
 
 async function runProvider(provider: BenchProvider, origin: string): Promise<Map<Contender, Samples>> {
@@ -119,7 +138,7 @@ async function runProvider(provider: BenchProvider, origin: string): Promise<Map
   for (const contender of entries) {
     const session = await contender.create(origin);
     sessions.set(contender, session);
-    samples.set(contender, { sendLatencies: [], throughputs: [], chunkRates: [], firstChunkMs: [] });
+    samples.set(contender, { sendLatencies: [], throughputs: [], chunkRates: [], firstChunkMs: [], cpuPerRequestUs: [], cpuPerStreamUs: [] });
     // Warm-up (JIT, connection pool), not counted.
     await sequentialSends(session, plan.warmup, undefined);
     await concurrentSends(session, concurrency * 2);
@@ -139,7 +158,7 @@ async function runProvider(provider: BenchProvider, origin: string): Promise<Map
       collectGarbage();
       await sequentialSends(session, plan.sends, into.sendLatencies);
       collectGarbage();
-      into.throughputs.push(await concurrentSends(session, plan.throughputRequests));
+      into.throughputs.push(await concurrentSends(session, plan.throughputRequests, into.cpuPerRequestUs));
       collectGarbage();
       await sequentialStreams(session, plan.streams, into);
     }
@@ -273,6 +292,8 @@ const figures: FigureSpec[] = [
   { figure: `throughput @${concurrency}`, unit: 'req/s', pick: (samples) => median(samples.throughputs), target: '>= 0.95x', check: (value, raw) => value / raw >= 0.95 },
   { figure: 'stream chunks/s', unit: 'chunks/s', pick: (samples) => median(samples.chunkRates), target: '>= 0.95x', check: (value, raw) => value / raw >= 0.95 },
   { figure: 'first chunk p50', unit: 'ms', pick: (samples) => median(samples.firstChunkMs), target: '<= raw + 1 ms', check: (value, raw) => value <= raw + 1 },
+  { figure: `CPU per request @${concurrency}`, unit: 'µs', pick: (samples) => median(samples.cpuPerRequestUs), target: '', check: () => true },
+  { figure: 'CPU per stream', unit: 'µs', pick: (samples) => median(samples.cpuPerStreamUs), target: '', check: () => true },
 ];
 
 /** Table column of a contender: every provider's baseline shares the `raw SDK` column. */
