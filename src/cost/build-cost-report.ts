@@ -162,7 +162,7 @@ export class CostReportBuilder {
    */
   constructor(groupBy: ReportGroupBy | undefined, requestCount: number, recordCount: number) {
     this.#groupBy = groupBy;
-    this.#groupKey = groupBy === undefined ? undefined : groupKeyReader(groupBy);
+    this.#groupKey = groupBy === undefined || groupBy === 'day' ? undefined : groupKeyReader(groupBy);
     this.#counted = new Uint8Array(requestCount);
     this.#byProvider = new Breakdown(requestCount, recordCount);
     this.#byModel = new Breakdown(requestCount, recordCount);
@@ -278,7 +278,7 @@ function numberRequests(records: readonly UsageRecord[]): RequestNumbers {
   return { requestOf, requestCount: numbers.size };
 }
 
-function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string {
+function groupKeyReader(groupBy: Exclude<ReportGroupBy, 'day'>): (record: UsageRecord) => string {
   switch (groupBy) {
     case 'provider':
       return (record) => record.provider;
@@ -286,8 +286,6 @@ function groupKeyReader(groupBy: ReportGroupBy): (record: UsageRecord) => string
       return (record) => record.model;
     case 'session':
       return (record) => record.session_id;
-    case 'day':
-      return (record) => dayOf(record.timestamp);
     default: {
       const key = metadataKey(groupBy);
       return (record) => (Object.hasOwn(record.metadata, key) ? (record.metadata[key] ?? '') : '');

@@ -22,9 +22,9 @@ export const NUMBER_COLUMNS = [
 export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
 
 /** Each text column's place among {@link TEXT_COLUMNS}. */
-export const TEXT_COLUMN_POSITION = Object.fromEntries(TEXT_COLUMNS.map((column, position) => [column, position])) as Record<TextColumn, number>;
+const TEXT_COLUMN_POSITION = Object.fromEntries(TEXT_COLUMNS.map((column, position) => [column, position])) as Record<TextColumn, number>;
 /** Each number column's place among {@link NUMBER_COLUMNS}. */
-export const NUMBER_COLUMN_POSITION = Object.fromEntries(NUMBER_COLUMNS.map((column, position) => [column, position])) as Record<NumberColumn, number>;
+const NUMBER_COLUMN_POSITION = Object.fromEntries(NUMBER_COLUMNS.map((column, position) => [column, position])) as Record<NumberColumn, number>;
 
 /**
  * A run of records in columns, as a segment holds them: what `JSON.parse` of each line gives,
@@ -69,16 +69,6 @@ export class LedgerColumns {
     const timestamps = JSON.parse(this.#timestampsJson) as unknown;
     if (!Array.isArray(timestamps) || timestamps.length !== this.count) throw new Error('ledger index segment does not match its record count');
     return timestamps as string[];
-  }
-
-  /** Index into `strings` of a record's text column (-1 for a `null` error kind). */
-  text(column: TextColumn, index: number): number {
-    return this.#texts[TEXT_COLUMN_POSITION[column] * this.count + index] as number;
-  }
-
-  /** A record's number column (`NaN` for a `null` cost). */
-  number(column: NumberColumn, index: number): number {
-    return this.#numbers[NUMBER_COLUMN_POSITION[column] * this.count + index] as number;
   }
 
   /** A text column as a whole: `count` indexes into `strings`. */

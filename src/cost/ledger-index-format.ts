@@ -161,29 +161,6 @@ export function encodeLedgerIndexSegment(records: readonly UsageRecord[], ledger
 }
 
 /**
- * Reads the segments of an index file's content, in file order, bodies checked. A segment that
- * is torn (a crash while it was written), damaged, shorter than {@link MIN_SEGMENT_RECORDS} or
- * of an unknown format version is left out, and reading goes on at the next segment marker: its
- * lines are then read from the ledger itself. (`readLedger` reads an index file piece by piece
- * instead, with the same two steps: {@link readLedgerIndexEntry}, then {@link ledgerIndexSegment}.)
- */
-export function decodeLedgerIndex(index: Buffer): LedgerIndexSegment[] {
-  const segments: LedgerIndexSegment[] = [];
-  let position = index.indexOf(SEGMENT_MARKER, 0);
-  while (position !== -1) {
-    const entry = readLedgerIndexEntry(index.subarray(position, position + SEGMENT_HEAD_BYTES), position);
-    const bodyEnd = entry === undefined ? -1 : position + HEADER_BYTES + entry.bodyLength;
-    const segment =
-      entry !== undefined && bodyEnd <= index.length && entry.count >= MIN_SEGMENT_RECORDS
-        ? ledgerIndexSegment(entry, index.subarray(position + HEADER_BYTES, bodyEnd))
-        : undefined;
-    if (segment) segments.push(segment);
-    position = index.indexOf(SEGMENT_MARKER, segment ? bodyEnd : position + 1);
-  }
-  return segments;
-}
-
-/**
  * Reads a segment's head ({@link SEGMENT_HEAD_BYTES} found at `indexOffset` of the index file);
  * undefined when it is no segment of this format (no marker, another version, impossible sizes).
  */

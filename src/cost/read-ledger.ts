@@ -23,7 +23,7 @@ export type LedgerPiece = { text: string } | { columns: LedgerColumns };
  * only once the run's bytes hash to the SHA-256 the index holds and the run starts a line, so
  * the records are exactly what parsing the lines would give. Everything else (no index, an old
  * or damaged one, lines written after it or by another writer) comes as text blocks of whole
- * lines, as `readTextBlocks` gives them.
+ * lines, as `readTextRange` gives them.
  * @throws when the ledger cannot be read (missing, a directory, no permission); a missing or
  * unreadable index only means parsing everything.
  */
@@ -34,8 +34,8 @@ export async function* readLedger(path: string): AsyncGenerator<LedgerPiece> {
   try {
     const { size } = await file.stat();
     const candidates = index === undefined ? [] : entries.filter((entry) => entry.ledgerOffset + entry.ledgerLength <= size);
-    // Segments are read and checked a few ahead: the reads and hashes run on libuv's threads
-    // while this thread takes the records of the segment before. Only these few bodies and
+    // Segments are read and checked a few ahead: the reads and the lines' hashes run on libuv's
+    // threads while this thread takes the records of the segment before. Only these few bodies and
     // their lines are in memory at a time, whatever the size of the index.
     const checks: Promise<LedgerIndexSegment | undefined>[] = [];
     let position = 0;

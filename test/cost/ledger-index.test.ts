@@ -6,12 +6,41 @@ import { CostTracker } from '../../src/cost/cost-tracker.js';
 import type { CostWarning } from '../../src/cost/cost-warning.js';
 import { toJsonLine } from '../../src/cost/format-jsonl.js';
 import { JsonlSink } from '../../src/cost/jsonl-sink.js';
-import { decodeLedgerIndex, ledgerIndexPath, MIN_SEGMENT_RECORDS } from '../../src/cost/ledger-index-format.js';
+import {
+  HEADER_BYTES,
+  ledgerIndexPath,
+  type LedgerIndexSegment,
+  ledgerIndexSegment,
+  MIN_SEGMENT_RECORDS,
+  readLedgerIndexEntry,
+  SEGMENT_HEAD_BYTES,
+  SEGMENT_MARKER,
+} from '../../src/cost/ledger-index-format.js';
 import { INDEX_SEGMENT_RECORDS } from '../../src/cost/ledger-index-writer.js';
 import { readLedger } from '../../src/cost/read-ledger.js';
 import type { UsageRecord } from '../../src/cost/usage-record.js';
 import { createUsage } from '../../src/spec/usage.js';
 import { makeTempDirectory } from './helpers.js';
+
+/**
+ * The segments an index file holds, in file order, bodies checked (what `readLedger` finds in
+ * it, read all at once): to look at what a sink wrote.
+ */
+function decodeLedgerIndex(index: Buffer): LedgerIndexSegment[] {
+  const segments: LedgerIndexSegment[] = [];
+  let position = index.indexOf(SEGMENT_MARKER, 0);
+  while (position !== -1) {
+    const entry = readLedgerIndexEntry(index.subarray(position, position + SEGMENT_HEAD_BYTES), position);
+    const bodyEnd = entry === undefined ? -1 : position + HEADER_BYTES + entry.bodyLength;
+    const segment =
+      entry !== undefined && bodyEnd <= index.length && entry.count >= MIN_SEGMENT_RECORDS
+        ? ledgerIndexSegment(entry, index.subarray(position + HEADER_BYTES, bodyEnd))
+        : undefined;
+    if (segment) segments.push(segment);
+    position = index.indexOf(SEGMENT_MARKER, segment ? bodyEnd : position + 1);
+  }
+  return segments;
+}
 
 /** A record in ledger form with values that are easy to get wrong when stored in columns. */
 function oddRecord(index: number, session = 'session-a'): UsageRecord {
