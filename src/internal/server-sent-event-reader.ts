@@ -36,10 +36,10 @@ export class ServerSentEventReader {
 
   /**
    * The events completed by the next chunk of the body (possibly none), or `undefined` once the
-   * body has ended.
+   * body has ended or {@link close} was called.
    */
   async read(): Promise<ServerSentEvent[] | undefined> {
-    if (this.#finished) return undefined;
+    if (this.#finished || this.#closed) return undefined;
     const { value, done } = await this.#reader.read();
     if (done) {
       this.#finished = true;

@@ -1,6 +1,7 @@
 import { ProviderError } from '../errors/provider-error.js';
 import { raceAbort } from '../internal/race-abort.js';
 import { sleep } from '../internal/sleep.js';
+import type { AbortTarget } from './attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
 /** What ends a call early: the caller's signal, the deadline, or a stream consumer that left. */
@@ -30,8 +31,8 @@ export class CallScope {
   readonly #startedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #cause: EndCause | undefined;
-  /** Attempt controllers aborted directly when the call ends (no listener per attempt). */
-  #followers: AbortController[] | undefined;
+  /** Attempt aborts called directly when the call ends (no listener per attempt). */
+  #followers: AbortTarget[] | undefined;
   readonly #onUserAbort = () => this.#finish('aborted');
 
   constructor(options: CallScopeOptions = {}) {
@@ -66,10 +67,17 @@ export class CallScope {
   }
 
   /**
+   * Whether only a stream's consumer can end this call early: no caller signal, no deadline.
+   */
+  get quiet(): boolean {
+    return this.#userSignal === undefined && this.#timeoutMs === undefined;
+  }
+
+  /**
    * Makes `controller` (one attempt's) abort, with the call's reason, when the call ends early;
    * at once when it already has. Cheaper than linking signals: no listener, no composite signal.
    */
-  follow(controller: AbortController): void {
+  follow(controller: AbortTarget): void {
     if (this.#cause) {
       controller.abort(this.#reason());
       return;
@@ -141,11 +149,11 @@ export class CallScope {
    * error when the call ended, else the signal's reason when it is a `ProviderError` (a stream
    * deadline), else kind `aborted`.
    */
-  abortError(signal: AbortSignal, candidate: Candidate): ProviderError {
+  abortError(signal: { readonly reason: unknown }, candidate: Candidate): ProviderError {
     return this.#abortError(signal, candidate);
   }
 
-  #abortError(signal: AbortSignal, candidate: Candidate): ProviderError {
+  #abortError(signal: { readonly reason: unknown }, candidate: Candidate): ProviderError {
     if (this.done) return this.error(candidate);
     if (ProviderError.isInstance(signal.reason)) return signal.reason;
     const { provider, model } = candidate;

@@ -1,12 +1,13 @@
 import { raceAbort } from '../internal/race-abort.js';
+import type { AttemptAbort } from './attempt-abort.js';
 
 /**
- * Reads an attempt's event iterator so that every read also ends when the attempt's signal is
- * aborted, even if the adapter ignores its signal: the pending read then rejects with
- * `abortError()` (what `CallScope.race` does, per read). One abort listener for the whole
- * attempt instead of one added and removed per event, and the callbacks of a read are made
- * once per attempt for {@link read}; a read cut off this way is left to settle unobserved (its
- * rejection is handled).
+ * Reads an attempt's event iterator so that every read also ends when the attempt is aborted,
+ * even if the adapter ignores its signal: the pending read then rejects with `abortError()`
+ * (what `CallScope.race` does, per read). One abort listener for the whole attempt (on the
+ * {@link AttemptAbort} itself, no `EventTarget`) instead of one added and removed per event,
+ * and the callbacks of a read are made once per attempt for {@link read}; a read cut off this
+ * way is left to settle unobserved (its rejection is handled).
  */
 export class GuardedReader<T> {
   #resolvePending: ((result: IteratorResult<T>) => void) | undefined;
@@ -43,20 +44,20 @@ export class GuardedReader<T> {
 
   /**
    * @param iterator the attempt's events.
-   * @param signal the attempt's signal (it follows the call's).
-   * @param abortError the error a read cut off by `signal` rejects with.
+   * @param attempt the attempt's abort (it follows the call's).
+   * @param abortError the error a read cut off by the abort rejects with.
    */
   constructor(
     private readonly iterator: AsyncIterator<T>,
-    private readonly signal: AbortSignal,
+    private readonly attempt: AttemptAbort,
     private readonly abortError: () => unknown,
   ) {
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    attempt.listen(this.#onAbort);
   }
 
-  /** The next event, or a rejection with `abortError()` as soon as the signal is aborted. */
+  /** The next event, or a rejection with `abortError()` as soon as the attempt is aborted. */
   next(): Promise<IteratorResult<T>> {
-    if (this.signal.aborted) return Promise.reject(this.abortError());
+    if (this.attempt.aborted) return Promise.reject(this.abortError());
     // Reads are sequential; one asked while another is pending is guarded on its own.
     if (this.#resolvePending !== undefined) return this.#overlappingRead();
     // Callbacks per read here (an attempt's first few reads, before its first text); the
@@ -85,10 +86,10 @@ export class GuardedReader<T> {
   /**
    * {@link next} with callbacks instead of a promise of its own (the stream's hot loop): exactly
    * one of them is called, from a microtask, with the event, the iterator's error, or
-   * `abortError()` as soon as the signal is aborted. One read at a time.
+   * `abortError()` as soon as the attempt is aborted. One read at a time.
    */
   read(onResult: (result: IteratorResult<T>) => void, onError: (error: unknown) => void): void {
-    if (this.signal.aborted) {
+    if (this.attempt.aborted) {
       const error = this.abortError();
       queueMicrotask(() => onError(error));
       return;
@@ -98,14 +99,14 @@ export class GuardedReader<T> {
     this.#pull().then(this.#readResult, this.#readError);
   }
 
-  /** Stops listening to the signal (the attempt ended); a read still pending settles as its iterator does. */
+  /** Stops listening to the abort (the attempt ended); a read still pending settles as its iterator does. */
   dispose(): void {
-    this.signal.removeEventListener('abort', this.#onAbort);
+    this.attempt.unlisten(this.#onAbort);
   }
 
-  /** A read asked while another is pending (callers read one at a time): guarded on its own. */
+  /** A read asked while another is pending (callers read one at a time): guarded on its own (rare: it makes the signal). */
   #overlappingRead(): Promise<IteratorResult<T>> {
-    return raceAbort(this.#pull(), this.signal, this.abortError);
+    return raceAbort(this.#pull(), this.attempt.signal, this.abortError);
   }
 
   /**

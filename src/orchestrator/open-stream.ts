@@ -3,6 +3,7 @@ import { ProviderError } from '../errors/provider-error.js';
 import type { FinishReason } from '../spec/finish-reason.js';
 import type { ProviderStreamEvent } from '../spec/provider-stream-event.js';
 import type { Usage } from '../spec/usage.js';
+import { AttemptAbort } from './attempt-abort.js';
 import type { Candidate } from './candidate.js';
 import { failedAttemptUsage } from './failed-attempt-usage.js';
 import { GuardedReader } from './guarded-reader.js';
@@ -17,11 +18,9 @@ export interface OpenedStream {
   candidate: Candidate;
   attempt: number;
   iterator: AsyncIterator<ProviderStreamEvent>;
-  /** Aborts this attempt alone (a consumer that stopped reading, a stream deadline). */
-  controller: AbortController;
-  /** The attempt's signal: aborted by the attempt's own deadlines and when the call ends. */
-  signal: AbortSignal;
-  /** Reads the attempt's events; every read ends as soon as {@link signal} is aborted. Disposed by whoever ends it. */
+  /** Aborts this attempt alone (a consumer that stopped reading, a stream deadline); the scope aborts it when the call ends. */
+  abort: AttemptAbort;
+  /** Reads the attempt's events; every read ends as soon as {@link abort} fires. Disposed by whoever ends it. */
   reader: GuardedReader<ProviderStreamEvent>;
   /**
    * The attempt's idle deadline (the first-chunk one is met at commit). Disposed by whoever ends
@@ -42,27 +41,31 @@ export interface OpenedStream {
  * A failed attempt is recorded here; a committed one is recorded by whoever ends it. The
  * attempt's deadlines (`firstChunkTimeoutMs`, `idleTimeoutMs`, else the config's `timeouts`)
  * abort it with a `ProviderError` of kind `timeout`, which falls back like any failure here.
+ * An attempt that only its consumer can end early (no caller signal, deadline or stream
+ * timeout: the common case) tells its adapter so (`streamEndsByReturn`), and its signal is
+ * made only if the adapter reads it.
  */
 export async function openStream(core: OrchestratorCore, context: RequestContext, candidate: Candidate, attempt: number): Promise<OpenedStream> {
   const { scope, request } = context;
-  const controller = new AbortController();
+  const abort = new AttemptAbort();
   // Aborted by the scope itself when the call ends: no composite signal, no listener.
-  scope.follow(controller);
-  const { signal } = controller;
+  scope.follow(abort);
   const startedAt = performance.now();
   const { timeouts } = core.config;
   const firstChunkTimeoutMs = request.firstChunkTimeoutMs ?? timeouts.firstChunkTimeoutMs;
   const idleTimeoutMs = request.idleTimeoutMs ?? timeouts.idleTimeoutMs;
   // Absent or 0: no limit, so no watchdog at all (the common case).
-  const watchdog = firstChunkTimeoutMs || idleTimeoutMs ? new StreamWatchdog(controller, candidate, { firstChunkTimeoutMs, idleTimeoutMs }) : undefined;
+  const watchdog = firstChunkTimeoutMs || idleTimeoutMs ? new StreamWatchdog(abort, candidate, { firstChunkTimeoutMs, idleTimeoutMs }) : undefined;
   let iterator: AsyncIterator<ProviderStreamEvent> | undefined;
   let reader: GuardedReader<ProviderStreamEvent> | undefined;
   let usage: Usage | undefined;
   try {
     const provider = core.provider(candidate.provider);
-    // The signal is this attempt's own and every early end aborts it: the adapter may hand it to its SDK as it is.
-    iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, signal, true))[Symbol.asyncIterator]();
-    reader = new GuardedReader(iterator, signal, () => scope.abortError(signal, candidate));
+    // The signal is this attempt's own and every early end aborts it: the adapter may hand it to
+    // its SDK as it is. When only the consumer can end the attempt early, the adapter need not.
+    const endsByReturn = watchdog === undefined && scope.quiet;
+    iterator = provider.doStream(providerRequestFor(request, candidate, provider.type, endsByReturn ? abort : abort.signal, true))[Symbol.asyncIterator]();
+    reader = new GuardedReader(iterator, abort, () => scope.abortError(abort, candidate));
     for (;;) {
       const result = await reader.next();
       if (result.done) {
@@ -82,12 +85,12 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
         case 'text-delta':
           if (event.text.length > 0) {
             watchdog?.onText();
-            return { candidate, attempt, iterator, controller, signal, reader, watchdog, startedAt, text: event.text, usage, finish: undefined };
+            return { candidate, attempt, iterator, abort, reader, watchdog, startedAt, text: event.text, usage, finish: undefined };
           }
           break;
         case 'finish':
           watchdog?.dispose();
-          return { candidate, attempt, iterator, controller, signal, reader, watchdog, startedAt, text: '', usage, finish: event };
+          return { candidate, attempt, iterator, abort, reader, watchdog, startedAt, text: '', usage, finish: event };
         default: {
           const unreachable: never = event;
           throw new Error(`unknown stream event ${JSON.stringify(unreachable)}`);
@@ -98,8 +101,8 @@ export async function openStream(core: OrchestratorCore, context: RequestContext
     watchdog?.dispose();
     reader?.dispose();
     // Aborted before the catch: a stream deadline cut the attempt while the provider worked.
-    const cutOff = controller.signal.aborted;
-    controller.abort();
+    const cutOff = abort.aborted;
+    abort.abort();
     iterator?.return?.()?.catch(() => {});
     const error = toProviderError(thrown, candidate, scope, core.redact);
     if (ConfigurationError.isInstance(error)) throw error;

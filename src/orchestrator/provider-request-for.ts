@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ProviderRequest } from '../spec/provider-request.js';
+import type { AttemptAbort } from './attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
 /**
@@ -9,7 +10,9 @@ import type { Candidate } from './candidate.js';
  *
  * @param signal the attempt's signal; `undefined` when nothing can abort the attempt: `signal`
  *   is then an `AbortSignal` made on first read (most adapters told `signalNeverAborts` never
- *   read it, and an `AbortController` costs microseconds), with `signalNeverAborts` set.
+ *   read it, and an `AbortController` costs microseconds), with `signalNeverAborts` set. A
+ *   stream attempt that only its consumer can end early passes its {@link AttemptAbort}:
+ *   `signal` is then its signal, made on first read, with `streamEndsByReturn` set.
  * @param signalPerAttempt `signal` was created for this attempt alone and is aborted by the
  *   orchestrator whenever the attempt ends early (see `ProviderRequest.signalPerAttempt`).
  */
@@ -17,13 +20,24 @@ export function providerRequestFor(
   request: ChatRequest,
   candidate: Candidate,
   providerType: string,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal | AttemptAbort | undefined,
   signalPerAttempt = false,
 ): ProviderRequest {
   const providerOptions = request.providerOptions?.[candidate.provider] ?? request.providerOptions?.[providerType];
   let providerRequest: ProviderRequest;
-  if (signal !== undefined) providerRequest = { model: candidate.model, messages: request.messages, signal };
-  else {
+  if (signal instanceof AbortSignal) providerRequest = { model: candidate.model, messages: request.messages, signal };
+  else if (signal !== undefined) {
+    const attempt = signal;
+    providerRequest = {
+      model: candidate.model,
+      messages: request.messages,
+      get signal(): AbortSignal {
+        return attempt.signal;
+      },
+      signalPerAttempt: true,
+      streamEndsByReturn: true,
+    };
+  } else {
     let made: AbortSignal | undefined;
     providerRequest = {
       model: candidate.model,

@@ -77,7 +77,7 @@ export class StreamCall implements AsyncIterator<StreamChunk> {
     this.#drained = drain !== 'expired';
     // An adapter that failed past its terminal event did not end its request normally: the
     // attempt's signal is aborted (adapters are told they need not do it themselves).
-    if (drain !== 'done') this.#open?.controller.abort();
+    if (drain !== 'done') this.#open?.abort.abort();
     this.#end();
   };
 
@@ -183,7 +183,7 @@ export class StreamCall implements AsyncIterator<StreamChunk> {
     const stream = this.#open as OpenedStream;
     const { core, context } = this;
     stream.watchdog?.dispose();
-    stream.controller.abort();
+    stream.abort.abort();
     const error = toProviderError(failure, stream.candidate, context.scope, core.redact) as ProviderError;
     if (error.kind === 'aborted') {
       finishAttempt(core, context, stream, 'aborted', error);
@@ -247,7 +247,7 @@ export class StreamCall implements AsyncIterator<StreamChunk> {
       // The consumer stopped reading (break / return) at a chunk: cancel upstream, bill what was seen.
       const error = scope.done ? scope.error(open.candidate) : consumerClosed(open);
       // With a reason: an abort without one builds a DOMException.
-      open.controller.abort(error);
+      open.abort.abort(error);
       finishAttempt(this.core, context, open, 'aborted', error);
       outcome = { error };
       this.#outcome = outcome;

@@ -1,4 +1,5 @@
 import { ProviderError } from '../errors/provider-error.js';
+import type { AttemptAbort } from './attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
 /** The two deadlines of one stream attempt, in milliseconds (absent or 0: no limit). */
@@ -9,9 +10,9 @@ export interface StreamLimits {
 
 /**
  * The deadlines of one stream attempt: time to its first text, and the longest gap between two
- * events (from the first event on). When one passes, the attempt's controller is aborted with
- * a `ProviderError` of kind `timeout` as its reason; whoever reads the stream races its reads
- * against that signal. At most two timers per attempt, re-armed with `refresh()` per event, so
+ * events (from the first event on). When one passes, the attempt is aborted with a
+ * `ProviderError` of kind `timeout` as its reason; whoever reads the stream races its reads
+ * against that abort. At most two timers per attempt, re-armed with `refresh()` per event, so
  * a long stream creates no timer per chunk. Time the caller spends holding a chunk
  * ({@link pause} / {@link resume}) does not count as the provider's idle time.
  */
@@ -21,7 +22,7 @@ export class StreamWatchdog {
   #paused = false;
 
   constructor(
-    private readonly controller: AbortController,
+    private readonly attempt: Pick<AttemptAbort, 'abort' | 'aborted'>,
     private readonly candidate: Candidate,
     private readonly limits: StreamLimits,
   ) {
@@ -35,7 +36,7 @@ export class StreamWatchdog {
   /** An event arrived: the idle deadline starts again. */
   onEvent(): void {
     const { idleTimeoutMs } = this.limits;
-    if (!idleTimeoutMs || this.controller.signal.aborted) return;
+    if (!idleTimeoutMs || this.attempt.aborted) return;
     if (this.#idle) {
       this.#idle.refresh();
       return;
@@ -77,6 +78,6 @@ export class StreamWatchdog {
     this.dispose();
     const { provider, model } = this.candidate;
     // Retryable like any other timeout: the chain retries this model or falls back.
-    this.controller.abort(new ProviderError({ provider, model, kind: 'timeout', retryable: true, message }));
+    this.attempt.abort(new ProviderError({ provider, model, kind: 'timeout', retryable: true, message }));
   }
 }

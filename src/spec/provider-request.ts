@@ -32,6 +32,18 @@ export interface ProviderRequest {
    * @default false
    */
   signalNeverAborts?: boolean;
+  /**
+   * `doStream` only. `true` when the orchestrator can end this attempt early only by calling
+   * `return()` on the adapter's iterator: the call has no caller signal, no deadline and no
+   * stream timeouts, so only a consumer that stops reading ends it early. An adapter may then
+   * leave {@link signal} out of its SDK call (which spares the SDK's abort bookkeeping) and read
+   * it only once the response has arrived, to stop a body read still waiting when the attempt is
+   * left: `signal` is made when first read, already aborted if the attempt was left before.
+   * A consumer leaving while the adapter still waits for the response therefore ends the request
+   * when the response arrives, not before. Implies {@link signalPerAttempt}.
+   * @default false
+   */
+  streamEndsByReturn?: boolean;
   /** Extra fields for this provider's request body (already picked for this provider). */
   providerOptions?: Record<string, unknown>;
 }

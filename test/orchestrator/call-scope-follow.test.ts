@@ -1,6 +1,6 @@
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
+import { AttemptAbort } from '../../src/orchestrator/attempt-abort.js';
 import { CallScope } from '../../src/orchestrator/call-scope.js';
 import { GuardedReader } from '../../src/orchestrator/guarded-reader.js';
 
@@ -53,8 +53,8 @@ describe('CallScope.follow', () => {
 });
 
 describe('GuardedReader', () => {
-  it('ends a pending read when the signal is aborted even if the iterator never settles, with one listener for all reads', async () => {
-    const controller = new AbortController();
+  it('ends a pending read when the attempt is aborted even if the iterator never settles, with no signal made', async () => {
+    const controller = new AttemptAbort();
     let reads = 0;
     let hang = false;
     const iterator: AsyncIterator<number> = {
@@ -63,9 +63,8 @@ describe('GuardedReader', () => {
         return hang ? new Promise(() => {}) : Promise.resolve({ done: false, value: reads });
       },
     };
-    const reader = new GuardedReader(iterator, controller.signal, () => new Error('cut off'));
+    const reader = new GuardedReader(iterator, controller, () => new Error('cut off'));
     for (let index = 0; index < 50; index++) await reader.next();
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     hang = true;
     const pending = reader.next();
     controller.abort();
@@ -73,13 +72,29 @@ describe('GuardedReader', () => {
     await expect(reader.next()).rejects.toThrow('cut off');
     expect(reads).toBe(51);
     reader.dispose();
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // The reader listens on the attempt itself: no AbortSignal (and no EventTarget listener) was made.
+    expect(controller.signalMade).toBe(false);
+  });
+
+  it('stops listening when disposed: a later abort does not reach a read callback', async () => {
+    const attempt = new AttemptAbort();
+    const iterator: AsyncIterator<number> = { next: () => new Promise(() => {}) };
+    const reader = new GuardedReader(iterator, attempt, () => new Error('cut off'));
+    const seen: string[] = [];
+    reader.read(
+      () => seen.push('result'),
+      () => seen.push('error'),
+    );
+    reader.dispose();
+    attempt.abort();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([]);
   });
 
   it('passes the iterator own rejection through', async () => {
-    const controller = new AbortController();
+    const controller = new AttemptAbort();
     const iterator: AsyncIterator<number> = { next: () => Promise.reject(new Error('adapter failed')) };
-    const reader = new GuardedReader(iterator, controller.signal, () => new Error('cut off'));
+    const reader = new GuardedReader(iterator, controller, () => new Error('cut off'));
     await expect(reader.next()).rejects.toThrow('adapter failed');
     reader.dispose();
   });

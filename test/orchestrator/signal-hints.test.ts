@@ -42,6 +42,41 @@ describe('the signal an adapter is given', () => {
     expect(request?.signalNeverAborts).toBeUndefined();
     expect(request?.signal.aborted).toBe(true);
   });
+
+  it('is made on first read and marked streamEndsByReturn for a stream only its consumer can end early', async () => {
+    const a = new ScriptedProvider('a', { a1: [streamOf(['one', ' two']), streamOf(['one', ' two'])] });
+    const { orch } = orchestratorOver(twoProviderConfig(), [a, new ScriptedProvider('b')]);
+    // Read to the end: the signal was never read, and reading it now gives one that never fired.
+    for await (const chunk of orch.stream({ messages })) expect(chunk.text).not.toBe('');
+    const completed = a.calls[0]?.request;
+    expect(completed).toMatchObject({ streamEndsByReturn: true, signalPerAttempt: true });
+    expect(completed?.signal.aborted).toBe(false);
+    // Read during the stream: the consumer leaving aborts it, and its listeners hear it.
+    const heard: unknown[] = [];
+    for await (const chunk of orch.stream({ messages })) {
+      const { signal } = a.calls[1]?.request ?? {};
+      signal?.addEventListener('abort', () => heard.push(signal.reason));
+      if (chunk.text === 'one') break;
+    }
+    expect(heard).toHaveLength(1);
+    expect(a.calls[1]?.request.signal.aborted).toBe(true);
+  });
+
+  it('is made at once and not marked streamEndsByReturn when a caller signal, a deadline or a stream timeout can end the stream', async () => {
+    const a = new ScriptedProvider('a', { a1: [streamOf(['one']), streamOf(['one']), streamOf(['one'])] });
+    const { orch } = orchestratorOver(twoProviderConfig(), [a, new ScriptedProvider('b')]);
+    const caller = new AbortController();
+    for (const request of [{ messages, signal: caller.signal }, { messages, timeoutMs: 60_000 }, { messages, idleTimeoutMs: 60_000 }]) {
+      for await (const chunk of orch.stream(request)) expect(chunk.text).toBe('one');
+    }
+    expect(a.calls).toHaveLength(3);
+    for (const { request } of a.calls) {
+      expect(request.streamEndsByReturn).toBeUndefined();
+      expect(request.signalPerAttempt).toBe(true);
+      // A plain data property: the signal existed before the adapter was called.
+      expect(Object.getOwnPropertyDescriptor(request, 'signal')?.value).toBeInstanceOf(AbortSignal);
+    }
+  });
 });
 
 describe('stream iterator', () => {

@@ -117,16 +117,20 @@ export class AnthropicProvider implements BaseLLMProvider {
    * is turned into the same `APIError` the SDK's iterator throws, so {@link mapAnthropicError}
    * classifies both as before. An event whose data is not JSON throws (kind `unknown`). Stopping
    * early (break/return) cancels the body and aborts the HTTP request; an abort of the
-   * request's signal is thrown as kind `aborted`, never a quiet end.
+   * request's signal is thrown as kind `aborted`, never a quiet end. With `streamEndsByReturn`
+   * the SDK call gets no signal; the signal then cancels the body once the response is here.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
-    // A per-call signal: the SDK adds a listener to the signal it gets and never removes it
-    // when the body is read through `.asResponse()`. A signal that is the attempt's own (the
+    // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping),
+    // and the attempt's signal is read once the response is here, to cut a waiting body read.
+    const endsByReturn = request.streamEndsByReturn === true;
+    // Else a per-call signal: the SDK adds a listener to the signal it gets and never removes
+    // it when the body is read through `.asResponse()`. A signal that is the attempt's own (the
     // orchestrator's) is passed as it is: its listeners go with it, and its owner aborts it
     // when the attempt ends early.
-    const linked = request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
-    const signal = linked === undefined ? request.signal : linked.controller.signal;
-    const context = this.#errorContext(request.model, request.signal);
+    const linked = endsByReturn || request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
+    const sdkSignal = endsByReturn ? undefined : linked === undefined ? request.signal : linked.controller.signal;
+    let context = this.#errorContext(request.model, endsByReturn ? undefined : request.signal);
     let completed = false;
     try {
       let response: Response;
@@ -134,19 +138,28 @@ export class AnthropicProvider implements BaseLLMProvider {
       try {
         const client = await this.#getClient();
         apiError = (client.constructor as typeof Anthropic).APIError;
-        request.signal.throwIfAborted();
+        if (!endsByReturn) request.signal.throwIfAborted();
         response = await client.messages
-          .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, { signal })
+          .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
           .asResponse();
       } catch (error) {
         throw mapAnthropicError(error, context);
       }
+      const { signal } = request;
+      if (endsByReturn) context = this.#errorContext(request.model, signal);
       if (!response.body) throw mapAnthropicError(new TypeError('the stream response has no body'), context);
       // The mapping runs in this loop (not a nested generator): one generator less per stream.
       const state: AnthropicStreamState = { textSeen: false };
       const where = { provider: this.name, model: request.model };
       // `event: error` with no data line still fails the stream, as in the SDK's own iterator.
       const body = new ServerSentEventReader(response.body, { dispatchNamedWithoutData: true });
+      // Without the SDK's signal nothing else would end a body read still waiting when the attempt is left.
+      const cutBody = endsByReturn ? () => body.close() : undefined;
+      // Left while the response was on its way: the signal is made aborted, and no listener would fire.
+      if (cutBody !== undefined) {
+        if (signal.aborted) cutBody();
+        else signal.addEventListener('abort', cutBody, { once: true });
+      }
       try {
         for (;;) {
           let events: ServerSentEvent[] | undefined;
@@ -158,7 +171,7 @@ export class AnthropicProvider implements BaseLLMProvider {
           if (events === undefined) break;
           for (const { event: name, data } of events) {
             // Events already buffered when the signal fired are not delivered: an abort ends the stream now.
-            if (request.signal.aborted) throw mapAnthropicError(request.signal.reason, context);
+            if (signal.aborted) throw mapAnthropicError(signal.reason, context);
             // As the SDK's iterator: events without a name (and `ping`s) carry nothing.
             if (name === undefined || name === 'ping') continue;
             if (name === 'error') throw mapAnthropicError(inBandError(apiError, data, response.headers), context);
@@ -175,8 +188,9 @@ export class AnthropicProvider implements BaseLLMProvider {
         }
         // Some fetch implementations (msw's among them) keep delivering a buffered body after an
         // abort, and the body may end right after: an aborted stream never ends quietly.
-        if (request.signal.aborted) throw mapAnthropicError(request.signal.reason, context);
+        if (signal.aborted) throw mapAnthropicError(signal.reason, context);
       } finally {
+        if (cutBody !== undefined) signal.removeEventListener('abort', cutBody);
         body.close();
       }
       completed = true;

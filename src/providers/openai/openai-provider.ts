@@ -11,7 +11,8 @@ import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIRequest } from './map-openai-request.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
-import { readServerSentEvents } from '../../internal/read-server-sent-events.js';
+import type { ServerSentEvent } from '../../internal/read-server-sent-events.js';
+import { ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
 
 /** How to build an {@link OpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -96,65 +97,84 @@ export class OpenAIProvider implements BaseLLMProvider {
    * the SDK's iterator, because that iterator ends the same way with or without `[DONE]` and
    * swallows aborts. Stopping early (break/return) aborts the HTTP request; reading on after
    * `finish` reads the body to its end (what follows `[DONE]` is ignored) and ends the request
-   * normally.
+   * normally. With `streamEndsByReturn` the SDK call gets no signal; the signal then cancels the
+   * body once the response is here.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     const handle = await this.#loadClient();
-    // A per-call signal, as in `doSend`, unless the signal is the attempt's own: its owner then
-    // aborts it when the attempt ends early, and its listeners go with it.
-    const linked = request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
-    const signal = linked === undefined ? request.signal : linked.controller.signal;
+    // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping),
+    // and the attempt's signal is read once the response is here, to cut a waiting body read.
+    const endsByReturn = request.streamEndsByReturn === true;
+    // Else a per-call signal, as in `doSend`, unless the signal is the attempt's own: its owner
+    // then aborts it when the attempt ends early, and its listeners go with it.
+    const linked = endsByReturn || request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
+    const sdkSignal = endsByReturn ? undefined : linked === undefined ? request.signal : linked.controller.signal;
     let completed = false;
     try {
       const body = { ...mapOpenAIRequest(request), stream: true, stream_options: { include_usage: true } };
       let response: Response;
       try {
-        response = await handle.client.chat.completions.create(body as ChatCompletionCreateParamsStreaming, { signal }).asResponse();
+        response = await handle.client.chat.completions
+          .create(body as ChatCompletionCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
+          .asResponse();
       } catch (error) {
-        throw this.#mapError(error, handle, request.model, signal);
+        throw this.#mapError(error, handle, request.model, sdkSignal);
       }
+      const signal = sdkSignal ?? request.signal;
       if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, signal);
       let finishReason: FinishReason = 'other';
       let responseModel: string | undefined;
-      const events = readServerSentEvents(response.body);
+      // Read chunk by chunk (one await per network chunk, not one generator step per event).
+      const events = new ServerSentEventReader(response.body);
+      // Without the SDK's signal nothing else would end a body read still waiting when the attempt is left.
+      const cutBody = endsByReturn ? () => events.close() : undefined;
+      // Left while the response was on its way: the signal is made aborted, and no listener would fire.
+      if (cutBody !== undefined) {
+        if (signal.aborted) cutBody();
+        else signal.addEventListener('abort', cutBody, { once: true });
+      }
       try {
         for (;;) {
-          let next: IteratorResult<{ event?: string; data: string }>;
+          let batch: ServerSentEvent[] | undefined;
           try {
-            next = await events.next();
+            batch = await events.read();
           } catch (error) {
             throw this.#mapError(error, handle, request.model, signal, true);
           }
           // Some fetch implementations (msw's among them) keep delivering a buffered body after
           // an abort: nothing read after it counts.
           if (signal.aborted) throw this.#mapError(signal.reason, handle, request.model, signal);
-          if (next.done) return;
-          const data = next.value.data;
-          if (data.startsWith('[DONE]')) {
-            completed = true;
-            yield { type: 'finish', finishReason, ...(responseModel === undefined ? {} : { responseModel }) };
-            // A consumer that reads on gets the body read to its end: the request then ends
-            // normally instead of being cancelled. Whatever follows `[DONE]` carries nothing.
-            try {
-              for (;;) {
-                if (signal.aborted || (await events.next()).done) break;
+          if (batch === undefined) return;
+          for (const { data } of batch) {
+            // Events already buffered when the signal fired are not delivered either.
+            if (signal.aborted) throw this.#mapError(signal.reason, handle, request.model, signal);
+            if (data.startsWith('[DONE]')) {
+              completed = true;
+              yield { type: 'finish', finishReason, ...(responseModel === undefined ? {} : { responseModel }) };
+              // A consumer that reads on gets the body read to its end: the request then ends
+              // normally instead of being cancelled. Whatever follows `[DONE]` carries nothing.
+              try {
+                for (;;) {
+                  if (signal.aborted || (await events.read()) === undefined) break;
+                }
+              } catch {
+                // The request already completed; a failure while reading its tail changes nothing.
               }
-            } catch {
-              // The request already completed; a failure while reading its tail changes nothing.
+              return;
             }
-            return;
+            const chunk = this.#parseChunk(data, handle, request.model, response.headers);
+            if (typeof chunk.model === 'string' && chunk.model !== '') responseModel = chunk.model;
+            const choice = chunk.choices?.[0];
+            const text = choice?.delta?.content;
+            if (typeof text === 'string' && text !== '') yield { type: 'text-delta', text };
+            if (choice?.finish_reason) finishReason = mapOpenAIFinishReason(choice.finish_reason);
+            const usage = mapOpenAIUsage(chunk.usage);
+            if (usage !== undefined) yield { type: 'usage', usage };
           }
-          const chunk = this.#parseChunk(data, handle, request.model, response.headers);
-          if (typeof chunk.model === 'string' && chunk.model !== '') responseModel = chunk.model;
-          const choice = chunk.choices?.[0];
-          const text = choice?.delta?.content;
-          if (typeof text === 'string' && text !== '') yield { type: 'text-delta', text };
-          if (choice?.finish_reason) finishReason = mapOpenAIFinishReason(choice.finish_reason);
-          const usage = mapOpenAIUsage(chunk.usage);
-          if (usage !== undefined) yield { type: 'usage', usage };
         }
       } finally {
-        await events.return(undefined);
+        if (cutBody !== undefined) signal.removeEventListener('abort', cutBody);
+        events.close();
       }
     } finally {
       if (linked !== undefined) {

@@ -3,7 +3,9 @@ import { HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
 import { createMswServer } from '../../setup/msw-server.js';
+import { requestEndingByReturn, settledWithin } from '../../setup/stream-ends-by-return.js';
 import {
+  anthropicModel,
   anthropicRequest,
   anthropicSseEvent,
   anthropicSseResponse,
@@ -77,5 +79,78 @@ describe('AnthropicProvider and the orchestrator’s signal hints', () => {
     const callers = new AbortController();
     for await (const event of createAnthropicProvider().doStream(anthropicRequest({ signal: callers.signal }))) void event;
     expect(getEventListeners(callers.signal, 'abort')).toHaveLength(0);
+  });
+
+  describe('with streamEndsByReturn', () => {
+    const base = { model: anthropicModel, messages: [{ role: 'user' as const, content: 'Hello' }] };
+    const events = lines.map(anthropicSseEvent);
+    const firstText = events.find((event) => event.startsWith('event: content_block_delta'));
+    const streamedText = lines
+      .map((line) => JSON.parse(line) as { type: string; delta?: { text?: string } })
+      .map((event) => (event.type === 'content_block_delta' ? (event.delta?.text ?? '') : ''))
+      .join('');
+    // Up to the first text: a read after it waits on the open body.
+    const upToFirstText = events.slice(0, events.indexOf(firstText ?? '') + 1);
+    const never = new Promise<void>(() => {});
+
+    it('leaves the signal out of the SDK call and reads it only once the response is here', async () => {
+      const { request, reads } = requestEndingByReturn(base);
+      let readsWhenSent = -1;
+      server.use(
+        messagesHandler(() => {
+          readsWhenSent = reads();
+          return anthropicSseResponse(events);
+        }),
+      );
+      let text = '';
+      for await (const event of createAnthropicProvider().doStream(request)) if (event.type === 'text-delta') text += event.text;
+      expect(text).toBe(streamedText);
+      expect(readsWhenSent).toBe(0);
+      expect(reads()).toBeGreaterThan(0);
+    });
+
+    it('cuts a body read still waiting when the attempt is left, on a body that stays open', async () => {
+      const { request, attempt } = requestEndingByReturn(base);
+      // The first events, then nothing: the body stays open.
+      server.use(messagesHandler(() => anthropicSseResponse(upToFirstText, { cut: never })));
+      const iterator = createAnthropicProvider().doStream(request);
+      const seen: string[] = [];
+      for (;;) {
+        const result = await iterator.next();
+        if (result.done) break;
+        seen.push(result.value.type);
+        if (result.value.type === 'text-delta') break;
+      }
+      expect(seen).toContain('text-delta');
+      const pending = iterator.next().catch((error: unknown) => error);
+      const reason = new Error('consumer left');
+      attempt.abort(reason);
+      const outcome = await settledWithin(pending);
+      expect(outcome).toMatchObject({ name: 'ProviderError', kind: 'aborted' });
+      expect((outcome as Error).cause).toBe(reason);
+    });
+
+    it('ends, as soon as the response arrives, a stream left while its response was on its way (its body stays open)', async () => {
+      const { request, attempt } = requestEndingByReturn(base);
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let arrived = () => {};
+      const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+      server.use(
+        messagesHandler(async () => {
+          arrived();
+          await released;
+          return anthropicSseResponse([], { cut: never });
+        }),
+      );
+      const pending = createAnthropicProvider()
+        .doStream(request)
+        .next()
+        .catch((error: unknown) => error);
+      await requestArrived;
+      attempt.abort(new Error('consumer left'));
+      release();
+      expect(await settledWithin(pending)).toMatchObject({ name: 'ProviderError', kind: 'aborted' });
+    });
   });
 });

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIProvider } from '../../../src/providers/openai/openai-provider.js';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
 import { createMswServer } from '../../setup/msw-server.js';
-import { chatCompletionsUrl, openAIMockOrigin, recordedChunkLines, recordedCompletion, sseBody, sseEvents, streamHandler, streamHeaders } from './openai-recorded.js';
+import { requestEndingByReturn, settledWithin } from '../../setup/stream-ends-by-return.js';
+import { chatCompletionsUrl, openAIMockOrigin, recordedChunkLines, recordedCompletion, sseBody, sseEvents, streamHandler, streamHeaders, textOfChunkLines } from './openai-recorded.js';
 
 const server = createMswServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -61,5 +62,75 @@ describe('OpenAIProvider and the orchestrator’s signal hints', () => {
     const callers = new AbortController();
     for await (const event of provider().doStream({ ...base, signal: callers.signal })) void event;
     expect(getEventListeners(callers.signal, 'abort')).toHaveLength(0);
+  });
+
+  describe('with streamEndsByReturn', () => {
+    const never = new Promise<void>(() => {});
+
+    it('leaves the signal out of the SDK call and reads it only once the response is here', async () => {
+      const { request, reads } = requestEndingByReturn(base);
+      let readsWhenSent = -1;
+      server.use(
+        http.post(chatCompletionsUrl, () => {
+          readsWhenSent = reads();
+          return new HttpResponse(sseBody(sseEvents(recordedChunkLines, true)), { headers: streamHeaders });
+        }),
+      );
+      let text = '';
+      let finished = false;
+      for await (const event of provider().doStream(request)) {
+        if (event.type === 'text-delta') text += event.text;
+        if (event.type === 'finish') finished = true;
+      }
+      expect(text).toBe(textOfChunkLines(recordedChunkLines));
+      expect(finished).toBe(true);
+      expect(readsWhenSent).toBe(0);
+      expect(reads()).toBeGreaterThan(0);
+    });
+
+    it('cuts a body read still waiting when the attempt is left, on a body that stays open', async () => {
+      const { request, attempt } = requestEndingByReturn(base);
+      // Up to the first text, then nothing: the body stays open, and the read after it waits.
+      const firstText = recordedChunkLines.findIndex((line) => textOfChunkLines([line]) !== '');
+      server.use(streamHandler(sseEvents(recordedChunkLines.slice(0, firstText + 1), false), never));
+      const iterator = provider().doStream(request);
+      const seen: string[] = [];
+      for (;;) {
+        const result = await iterator.next();
+        if (result.done) break;
+        seen.push(result.value.type);
+        if (result.value.type === 'text-delta') break;
+      }
+      expect(seen).toEqual(['text-delta']);
+      const pending = iterator.next().catch((error: unknown) => error);
+      const reason = new Error('consumer left');
+      attempt.abort(reason);
+      const outcome = await settledWithin(pending);
+      expect(outcome).toMatchObject({ name: 'ProviderError', kind: 'aborted' });
+      expect((outcome as Error).cause).toBe(reason);
+    });
+
+    it('ends, as soon as the response arrives, a stream left while its response was on its way (its body stays open)', async () => {
+      const { request, attempt } = requestEndingByReturn(base);
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let arrived = () => {};
+      const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+      server.use(
+        http.post(chatCompletionsUrl, async () => {
+          arrived();
+          await released;
+          return new HttpResponse(sseBody([], never), { headers: streamHeaders });
+        }),
+      );
+      const pending = provider()
+        .doStream(request)
+        .next()
+        .catch((error: unknown) => error);
+      await requestArrived;
+      attempt.abort(new Error('consumer left'));
+      release();
+      expect(await settledWithin(pending)).toMatchObject({ name: 'ProviderError', kind: 'aborted' });
+    });
   });
 });

@@ -1,0 +1,66 @@
+/** Whatever ends a stream attempt early: the call's scope, a stream deadline, the stream's own end paths. */
+export interface AbortTarget {
+  abort(reason?: unknown): void;
+}
+
+/**
+ * The abort of one stream attempt, with its `AbortSignal` made only when something reads
+ * {@link signal}. An attempt that only its consumer can end early (no caller signal, no deadline,
+ * no stream timeouts) hands its adapter a signal made on first read: our adapters then leave it
+ * out of the SDK call, so neither an `AbortController` nor the SDK's abort bookkeeping is paid
+ * per stream. The orchestrator's own reader listens here directly ({@link listen}), not through
+ * an `EventTarget`.
+ */
+export class AttemptAbort implements AbortTarget {
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
+  #listeners: (() => void)[] | undefined;
+
+  /** The attempt's signal, made now if nothing asked for it yet (aborted already if the attempt is). */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Whether the signal was made (tests and diagnostics). */
+  get signalMade(): boolean {
+    return this.#controller !== undefined;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** What the attempt was aborted with: the reason given, else an `AbortError` as `AbortController.abort()` makes. */
+  get reason(): unknown {
+    if (this.#aborted && this.#reason === undefined) this.#reason = new DOMException('This operation was aborted', 'AbortError');
+    return this.#reason;
+  }
+
+  /** Aborts the attempt once: the signal if it was made (its listeners first), then {@link listen}ers. */
+  abort(reason?: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(this.reason);
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
+  }
+
+  /** Calls `listener` once, when the attempt is aborted (never if it already is). */
+  listen(listener: () => void): void {
+    if (!this.#aborted) (this.#listeners ??= []).push(listener);
+  }
+
+  unlisten(listener: () => void): void {
+    const listeners = this.#listeners;
+    if (listeners === undefined) return;
+    const index = listeners.indexOf(listener);
+    if (index >= 0) listeners.splice(index, 1);
+  }
+}
