@@ -1,7 +1,7 @@
 import { ProviderError } from '../errors/provider-error.js';
 import { raceAbort } from '../internal/race-abort.js';
 import { sleep } from '../internal/sleep.js';
-import type { AbortTarget } from './attempt-abort.js';
+import type { AbortTarget } from '../internal/attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
 /** What ends a call early: the caller's signal, the deadline, or a stream consumer that left. */

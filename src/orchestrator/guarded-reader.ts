@@ -1,5 +1,5 @@
 import { raceAbort } from '../internal/race-abort.js';
-import type { AttemptAbort } from './attempt-abort.js';
+import type { AttemptAbort } from '../internal/attempt-abort.js';
 
 /**
  * Reads an attempt's event iterator so that every read also ends when the attempt is aborted,

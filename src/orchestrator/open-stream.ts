@@ -3,7 +3,7 @@ import { ProviderError } from '../errors/provider-error.js';
 import type { FinishReason } from '../spec/finish-reason.js';
 import type { ProviderStreamEvent } from '../spec/provider-stream-event.js';
 import type { Usage } from '../spec/usage.js';
-import { AttemptAbort } from './attempt-abort.js';
+import { AttemptAbort } from '../internal/attempt-abort.js';
 import type { Candidate } from './candidate.js';
 import { failedAttemptUsage } from './failed-attempt-usage.js';
 import { GuardedReader } from './guarded-reader.js';

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ProviderRequest } from '../spec/provider-request.js';
-import type { AttemptAbort } from './attempt-abort.js';
+import { type AttemptAbort, attachAttemptAbort } from '../internal/attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
 /**
@@ -37,6 +37,8 @@ export function providerRequestFor(
       signalPerAttempt: true,
       streamEndsByReturn: true,
     };
+    // Our own adapters listen on the attempt itself rather than make its signal.
+    attachAttemptAbort(providerRequest, attempt);
   } else {
     let made: AbortSignal | undefined;
     providerRequest = {

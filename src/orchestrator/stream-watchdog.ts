@@ -1,5 +1,5 @@
 import { ProviderError } from '../errors/provider-error.js';
-import type { AttemptAbort } from './attempt-abort.js';
+import type { AttemptAbort } from '../internal/attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
 /** The two deadlines of one stream attempt, in milliseconds (absent or 0: no limit). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
-import { AttemptAbort } from '../../src/orchestrator/attempt-abort.js';
+import { AttemptAbort } from '../../src/internal/attempt-abort.js';
 import { CallScope } from '../../src/orchestrator/call-scope.js';
 import { GuardedReader } from '../../src/orchestrator/guarded-reader.js';
 

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ProviderError } from '../../errors/provider-error.js';
+import { type AbortState, cutWhenLeft } from '../../internal/attempt-abort.js';
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
@@ -121,8 +122,8 @@ export class AnthropicProvider implements BaseLLMProvider {
    * the SDK call gets no signal; the signal then cancels the body once the response is here.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
-    // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping),
-    // and the attempt's signal is read once the response is here, to cut a waiting body read.
+    // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping);
+    // once the response is here, the attempt's abort cuts a body read still waiting.
     const endsByReturn = request.streamEndsByReturn === true;
     // Else a per-call signal: the SDK adds a listener to the signal it gets and never removes
     // it when the body is read through `.asResponse()`. A signal that is the attempt's own (the
@@ -145,21 +146,17 @@ export class AnthropicProvider implements BaseLLMProvider {
       } catch (error) {
         throw mapAnthropicError(error, context);
       }
-      const { signal } = request;
-      if (endsByReturn) context = this.#errorContext(request.model, signal);
       if (!response.body) throw mapAnthropicError(new TypeError('the stream response has no body'), context);
       // The mapping runs in this loop (not a nested generator): one generator less per stream.
       const state: AnthropicStreamState = { textSeen: false };
       const where = { provider: this.name, model: request.model };
       // `event: error` with no data line still fails the stream, as in the SDK's own iterator.
       const body = new ServerSentEventReader(response.body, { dispatchNamedWithoutData: true });
-      // Without the SDK's signal nothing else would end a body read still waiting when the attempt is left.
-      const cutBody = endsByReturn ? () => body.close() : undefined;
-      // Left while the response was on its way: the signal is made aborted, and no listener would fire.
-      if (cutBody !== undefined) {
-        if (signal.aborted) cutBody();
-        else signal.addEventListener('abort', cutBody, { once: true });
-      }
+      // Without the SDK's signal nothing else would end a body read still waiting when the
+      // attempt is left (at once if it was left while the response was on its way).
+      const watch = endsByReturn ? cutWhenLeft(request, () => body.close()) : undefined;
+      const signal: AbortState = watch === undefined ? request.signal : watch.state;
+      if (endsByReturn) context = this.#errorContext(request.model, signal);
       try {
         for (;;) {
           let events: ServerSentEvent[] | undefined;
@@ -190,7 +187,7 @@ export class AnthropicProvider implements BaseLLMProvider {
         // abort, and the body may end right after: an aborted stream never ends quietly.
         if (signal.aborted) throw mapAnthropicError(signal.reason, context);
       } finally {
-        if (cutBody !== undefined) signal.removeEventListener('abort', cutBody);
+        watch?.stop();
         body.close();
       }
       completed = true;
@@ -246,7 +243,7 @@ export class AnthropicProvider implements BaseLLMProvider {
     return this.#client;
   }
 
-  #errorContext(model: string, signal?: AbortSignal) {
+  #errorContext(model: string, signal?: AbortState) {
     return { provider: this.name, model, ...(signal === undefined ? {} : { signal }), ...(this.#apiKey === undefined ? {} : { secret: this.#apiKey }) };
   }
 }

@@ -6,13 +6,14 @@ import { parseRetryAfter, type HeadersLike } from '../../internal/parse-retry-af
 import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
 import { isNetworkError } from '../../internal/is-network-error.js';
+import type { AbortState } from '../../internal/attempt-abort.js';
 
 /** Who failed, for the error's fields, and what to scrub from its message. */
 export interface AnthropicErrorContext {
   provider: string;
   model: string;
   /** The attempt's signal: when it is aborted, any failure is kind `aborted`. */
-  signal?: AbortSignal;
+  signal?: AbortState;
   /** Removed from messages wherever it appears (the API key). */
   secret?: string;
 }

@@ -5,6 +5,7 @@ import { parseRetryAfter, type HeadersLike } from '../../internal/parse-retry-af
 import { redactErrorMessage } from '../../internal/redact-error-message.js';
 import { redactSecrets } from '../../internal/redact-secrets.js';
 import { isNetworkError } from '../../internal/is-network-error.js';
+import type { AbortState } from '../../internal/attempt-abort.js';
 
 /** The OpenAI SDK's error classes the mapping tells apart (from the loaded `openai` module). */
 export interface OpenAIErrorClasses {
@@ -22,7 +23,7 @@ export interface OpenAIErrorContext {
   /** The SDK's error classes. */
   sdk: OpenAIErrorClasses;
   /** The attempt's signal: once it is aborted, any failure is kind `aborted`. */
-  signal?: AbortSignal;
+  signal?: AbortState;
   /** True when the error came from reading a streamed body: a transport failure (`network`). */
   whileReadingBody?: boolean;
   /** Strings that must never appear in a message (the API key). */

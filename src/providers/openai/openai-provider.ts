@@ -6,6 +6,7 @@ import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
 import type { ProviderStreamEvent } from '../../spec/provider-stream-event.js';
 import { createOpenAIClient, type OpenAIClientHandle } from './create-openai-client.js';
+import { type AbortState, cutWhenLeft } from '../../internal/attempt-abort.js';
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
@@ -102,8 +103,8 @@ export class OpenAIProvider implements BaseLLMProvider {
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     const handle = await this.#loadClient();
-    // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping),
-    // and the attempt's signal is read once the response is here, to cut a waiting body read.
+    // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping);
+    // once the response is here, the attempt's abort cuts a body read still waiting.
     const endsByReturn = request.streamEndsByReturn === true;
     // Else a per-call signal, as in `doSend`, unless the signal is the attempt's own: its owner
     // then aborts it when the attempt ends early, and its listeners go with it.
@@ -120,19 +121,15 @@ export class OpenAIProvider implements BaseLLMProvider {
       } catch (error) {
         throw this.#mapError(error, handle, request.model, sdkSignal);
       }
-      const signal = sdkSignal ?? request.signal;
-      if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, signal);
+      if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, sdkSignal);
       let finishReason: FinishReason = 'other';
       let responseModel: string | undefined;
       // Read chunk by chunk (one await per network chunk, not one generator step per event).
       const events = new ServerSentEventReader(response.body);
-      // Without the SDK's signal nothing else would end a body read still waiting when the attempt is left.
-      const cutBody = endsByReturn ? () => events.close() : undefined;
-      // Left while the response was on its way: the signal is made aborted, and no listener would fire.
-      if (cutBody !== undefined) {
-        if (signal.aborted) cutBody();
-        else signal.addEventListener('abort', cutBody, { once: true });
-      }
+      // Without the SDK's signal nothing else would end a body read still waiting when the
+      // attempt is left (at once if it was left while the response was on its way).
+      const watch = endsByReturn ? cutWhenLeft(request, () => events.close()) : undefined;
+      const signal: AbortState = watch === undefined ? (sdkSignal ?? request.signal) : watch.state;
       try {
         for (;;) {
           let batch: ServerSentEvent[] | undefined;
@@ -173,7 +170,7 @@ export class OpenAIProvider implements BaseLLMProvider {
           }
         }
       } finally {
-        if (cutBody !== undefined) signal.removeEventListener('abort', cutBody);
+        watch?.stop();
         events.close();
       }
     } finally {
@@ -258,7 +255,7 @@ export class OpenAIProvider implements BaseLLMProvider {
     return chunk as ChatCompletionChunk;
   }
 
-  #mapError(error: unknown, handle: OpenAIClientHandle, model: string, signal?: AbortSignal, whileReadingBody = false): ProviderError {
+  #mapError(error: unknown, handle: OpenAIClientHandle, model: string, signal?: AbortState, whileReadingBody = false): ProviderError {
     return mapOpenAIError(error, {
       provider: this.name,
       model,

@@ -3,7 +3,7 @@ import { HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
 import { createMswServer } from '../../setup/msw-server.js';
-import { requestEndingByReturn, settledWithin } from '../../setup/stream-ends-by-return.js';
+import { endsByReturnModes, requestEndingByReturn, settledWithin } from '../../setup/stream-ends-by-return.js';
 import {
   anthropicModel,
   anthropicRequest,
@@ -81,7 +81,7 @@ describe('AnthropicProvider and the orchestrator’s signal hints', () => {
     expect(getEventListeners(callers.signal, 'abort')).toHaveLength(0);
   });
 
-  describe('with streamEndsByReturn', () => {
+  describe.each(endsByReturnModes)('with streamEndsByReturn, $mode', ({ attached }) => {
     const base = { model: anthropicModel, messages: [{ role: 'user' as const, content: 'Hello' }] };
     const events = lines.map(anthropicSseEvent);
     const firstText = events.find((event) => event.startsWith('event: content_block_delta'));
@@ -93,8 +93,8 @@ describe('AnthropicProvider and the orchestrator’s signal hints', () => {
     const upToFirstText = events.slice(0, events.indexOf(firstText ?? '') + 1);
     const never = new Promise<void>(() => {});
 
-    it('leaves the signal out of the SDK call and reads it only once the response is here', async () => {
-      const { request, reads } = requestEndingByReturn(base);
+    it('leaves the signal out of the SDK call, and reads it only once the response is here when no attempt is attached', async () => {
+      const { request, reads } = requestEndingByReturn(base, attached);
       let readsWhenSent = -1;
       server.use(
         messagesHandler(() => {
@@ -106,11 +106,12 @@ describe('AnthropicProvider and the orchestrator’s signal hints', () => {
       for await (const event of createAnthropicProvider().doStream(request)) if (event.type === 'text-delta') text += event.text;
       expect(text).toBe(streamedText);
       expect(readsWhenSent).toBe(0);
-      expect(reads()).toBeGreaterThan(0);
+      // An attached attempt is listened to directly: no signal is ever made.
+      expect(reads() > 0).toBe(!attached);
     });
 
     it('cuts a body read still waiting when the attempt is left, on a body that stays open', async () => {
-      const { request, attempt } = requestEndingByReturn(base);
+      const { request, attempt } = requestEndingByReturn(base, attached);
       // The first events, then nothing: the body stays open.
       server.use(messagesHandler(() => anthropicSseResponse(upToFirstText, { cut: never })));
       const iterator = createAnthropicProvider().doStream(request);
@@ -131,7 +132,7 @@ describe('AnthropicProvider and the orchestrator’s signal hints', () => {
     });
 
     it('ends, as soon as the response arrives, a stream left while its response was on its way (its body stays open)', async () => {
-      const { request, attempt } = requestEndingByReturn(base);
+      const { request, attempt } = requestEndingByReturn(base, attached);
       let release = () => {};
       const released = new Promise<void>((resolve) => (release = resolve));
       let arrived = () => {};

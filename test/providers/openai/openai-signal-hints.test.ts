@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIProvider } from '../../../src/providers/openai/openai-provider.js';
 import type { ProviderRequest } from '../../../src/spec/provider-request.js';
 import { createMswServer } from '../../setup/msw-server.js';
-import { requestEndingByReturn, settledWithin } from '../../setup/stream-ends-by-return.js';
+import { endsByReturnModes, requestEndingByReturn, settledWithin } from '../../setup/stream-ends-by-return.js';
 import { chatCompletionsUrl, openAIMockOrigin, recordedChunkLines, recordedCompletion, sseBody, sseEvents, streamHandler, streamHeaders, textOfChunkLines } from './openai-recorded.js';
 
 const server = createMswServer();
@@ -64,11 +64,11 @@ describe('OpenAIProvider and the orchestrator’s signal hints', () => {
     expect(getEventListeners(callers.signal, 'abort')).toHaveLength(0);
   });
 
-  describe('with streamEndsByReturn', () => {
+  describe.each(endsByReturnModes)('with streamEndsByReturn, $mode', ({ attached }) => {
     const never = new Promise<void>(() => {});
 
-    it('leaves the signal out of the SDK call and reads it only once the response is here', async () => {
-      const { request, reads } = requestEndingByReturn(base);
+    it('leaves the signal out of the SDK call, and reads it only once the response is here when no attempt is attached', async () => {
+      const { request, reads } = requestEndingByReturn(base, attached);
       let readsWhenSent = -1;
       server.use(
         http.post(chatCompletionsUrl, () => {
@@ -85,11 +85,12 @@ describe('OpenAIProvider and the orchestrator’s signal hints', () => {
       expect(text).toBe(textOfChunkLines(recordedChunkLines));
       expect(finished).toBe(true);
       expect(readsWhenSent).toBe(0);
-      expect(reads()).toBeGreaterThan(0);
+      // An attached attempt is listened to directly: no signal is ever made.
+      expect(reads() > 0).toBe(!attached);
     });
 
     it('cuts a body read still waiting when the attempt is left, on a body that stays open', async () => {
-      const { request, attempt } = requestEndingByReturn(base);
+      const { request, attempt } = requestEndingByReturn(base, attached);
       // Up to the first text, then nothing: the body stays open, and the read after it waits.
       const firstText = recordedChunkLines.findIndex((line) => textOfChunkLines([line]) !== '');
       server.use(streamHandler(sseEvents(recordedChunkLines.slice(0, firstText + 1), false), never));
@@ -111,7 +112,7 @@ describe('OpenAIProvider and the orchestrator’s signal hints', () => {
     });
 
     it('ends, as soon as the response arrives, a stream left while its response was on its way (its body stays open)', async () => {
-      const { request, attempt } = requestEndingByReturn(base);
+      const { request, attempt } = requestEndingByReturn(base, attached);
       let release = () => {};
       const released = new Promise<void>((resolve) => (release = resolve));
       let arrived = () => {};

@@ -1,15 +1,26 @@
+import type { ProviderRequest } from '../spec/provider-request.js';
+
 /** Whatever ends a stream attempt early: the call's scope, a stream deadline, the stream's own end paths. */
 export interface AbortTarget {
   abort(reason?: unknown): void;
 }
 
+/** What error mapping reads of an abort: an `AbortSignal`, or an {@link AttemptAbort}. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+/** Where the orchestrator puts a `streamEndsByReturn` request's {@link AttemptAbort} for our own adapters. */
+const attemptAbortKey = Symbol('llm-orchestrator.attemptAbort');
+
 /**
  * The abort of one stream attempt, with its `AbortSignal` made only when something reads
  * {@link signal}. An attempt that only its consumer can end early (no caller signal, no deadline,
- * no stream timeouts) hands its adapter a signal made on first read: our adapters then leave it
- * out of the SDK call, so neither an `AbortController` nor the SDK's abort bookkeeping is paid
- * per stream. The orchestrator's own reader listens here directly ({@link listen}), not through
- * an `EventTarget`.
+ * no stream timeouts) hands its adapter a signal made on first read: our adapters leave it out
+ * of the SDK call and listen here instead ({@link attemptAbortOf}), so neither an
+ * `AbortController` nor the SDK's abort bookkeeping is paid per stream. The orchestrator's own
+ * reader listens here directly ({@link listen}), not through an `EventTarget`.
  */
 export class AttemptAbort implements AbortTarget {
   #controller: AbortController | undefined;
@@ -63,4 +74,32 @@ export class AttemptAbort implements AbortTarget {
     const index = listeners.indexOf(listener);
     if (index >= 0) listeners.splice(index, 1);
   }
+}
+
+/** Attaches `attempt` to a `streamEndsByReturn` request, for {@link attemptAbortOf} (a symbol key: not part of the API). */
+export function attachAttemptAbort(request: ProviderRequest, attempt: AttemptAbort): void {
+  (request as ProviderRequest & { [attemptAbortKey]?: AttemptAbort })[attemptAbortKey] = attempt;
+}
+
+/** The orchestrator's {@link AttemptAbort} of a `streamEndsByReturn` request, when the orchestrator built it. */
+export function attemptAbortOf(request: ProviderRequest): AttemptAbort | undefined {
+  return (request as ProviderRequest & { [attemptAbortKey]?: AttemptAbort })[attemptAbortKey];
+}
+
+/**
+ * Calls `cut` once when the attempt is left, at once if it already was: through the request's
+ * {@link AttemptAbort} when the orchestrator attached one (no signal made), else its signal.
+ * Returns what tells whether the attempt was aborted, and how to stop listening.
+ */
+export function cutWhenLeft(request: ProviderRequest, cut: () => void): { state: AbortState; stop: () => void } {
+  const attempt = attemptAbortOf(request);
+  if (attempt !== undefined) {
+    if (attempt.aborted) cut();
+    else attempt.listen(cut);
+    return { state: attempt, stop: () => attempt.unlisten(cut) };
+  }
+  const { signal } = request;
+  if (signal.aborted) cut();
+  else signal.addEventListener('abort', cut, { once: true });
+  return { state: signal, stop: () => signal.removeEventListener('abort', cut) };
 }

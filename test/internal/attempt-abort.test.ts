@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AttemptAbort } from '../../src/orchestrator/attempt-abort.js';
+import { AttemptAbort } from '../../src/internal/attempt-abort.js';
 
 describe('AttemptAbort', () => {
   it('makes its signal only when read, and aborts it with the reason given', () => {
