@@ -52,7 +52,11 @@ export class AttemptAbort implements AbortTarget {
     return this.#reason;
   }
 
-  /** Aborts the attempt once: the signal if it was made (its listeners first), then {@link listen}ers. */
+  /**
+   * Aborts the attempt once: the signal if it was made (its listeners first), then every
+   * {@link listen}er. As with an `EventTarget`, a listener that throws neither stops the others
+   * nor reaches the caller: its error is thrown again from a microtask.
+   */
   abort(reason?: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
@@ -60,7 +64,16 @@ export class AttemptAbort implements AbortTarget {
     this.#controller?.abort(this.reason);
     const listeners = this.#listeners;
     this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) listener();
+    if (listeners === undefined) return;
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** Calls `listener` once, when the attempt is aborted (never if it already is). */

@@ -38,9 +38,11 @@ export interface ProviderRequest {
    * stream timeouts, so only a consumer that stops reading ends it early. An adapter may then
    * leave {@link signal} out of its SDK call (which spares the SDK's abort bookkeeping) and read
    * it only once the response has arrived, to stop a body read still waiting when the attempt is
-   * left: `signal` is made when first read, already aborted if the attempt was left before.
-   * A consumer leaving while the adapter still waits for the response therefore ends the request
-   * when the response arrives, not before. Implies {@link signalPerAttempt}.
+   * left: `signal` is made when first read, already aborted if the attempt was left before. An
+   * adapter should not send the request when the attempt was already left. A consumer leaving
+   * after the request went out, while the response is on its way, ends it when the response
+   * arrives, not before (the provider may bill what it did meanwhile). Implies
+   * {@link signalPerAttempt}.
    * @default false
    */
   streamEndsByReturn?: boolean;

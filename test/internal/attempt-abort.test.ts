@@ -50,4 +50,18 @@ describe('AttemptAbort', () => {
     expect(order).toEqual(['signal', 'first', 'second']);
     expect((attempt.reason as Error).message).toBe('one');
   });
+
+  it('runs every listener even when one throws, and throws that error again from a microtask, not at the caller', async () => {
+    const attempt = new AttemptAbort();
+    const order: string[] = [];
+    attempt.listen(() => {
+      order.push('first');
+      throw new Error('listener failed');
+    });
+    attempt.listen(() => order.push('second'));
+    const rethrown = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve));
+    expect(() => attempt.abort()).not.toThrow();
+    expect(order).toEqual(['first', 'second']);
+    expect(await rethrown).toMatchObject({ message: 'listener failed' });
+  });
 });

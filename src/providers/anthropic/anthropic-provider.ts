@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ProviderError } from '../../errors/provider-error.js';
-import { type AbortState, cutWhenLeft } from '../../internal/attempt-abort.js';
+import { type AbortState, attemptAbortOf, cutWhenLeft } from '../../internal/attempt-abort.js';
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
@@ -131,7 +131,9 @@ export class AnthropicProvider implements BaseLLMProvider {
     // when the attempt ends early.
     const linked = endsByReturn || request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
     const sdkSignal = endsByReturn ? undefined : linked === undefined ? request.signal : linked.controller.signal;
-    let context = this.#errorContext(request.model, endsByReturn ? undefined : request.signal);
+    // Whether the attempt was left: the attempt itself when the orchestrator attached it (no signal made).
+    const left: AbortState = endsByReturn ? (attemptAbortOf(request) ?? request.signal) : request.signal;
+    let context = this.#errorContext(request.model, left);
     let completed = false;
     try {
       let response: Response;
@@ -139,7 +141,8 @@ export class AnthropicProvider implements BaseLLMProvider {
       try {
         const client = await this.#getClient();
         apiError = (client.constructor as typeof Anthropic).APIError;
-        if (!endsByReturn) request.signal.throwIfAborted();
+        // A stream left before its request went out sends none.
+        if (left.aborted) throw mapAnthropicError(left.reason, context);
         response = await client.messages
           .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
           .asResponse();

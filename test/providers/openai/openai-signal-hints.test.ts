@@ -67,12 +67,13 @@ describe('OpenAIProvider and the orchestrator’s signal hints', () => {
   describe.each(endsByReturnModes)('with streamEndsByReturn, $mode', ({ attached }) => {
     const never = new Promise<void>(() => {});
 
-    it('leaves the signal out of the SDK call, and reads it only once the response is here when no attempt is attached', async () => {
-      const { request, reads } = requestEndingByReturn(base, attached);
-      let readsWhenSent = -1;
+    it('leaves the signal out of the SDK call, and makes none when the attempt is attached', async () => {
+      const { request, attempt, reads } = requestEndingByReturn(base, attached);
+      // The SDK adds an abort listener to any signal it is given.
+      let listenersWhenSent = -1;
       server.use(
         http.post(chatCompletionsUrl, () => {
-          readsWhenSent = reads();
+          listenersWhenSent = attempt.signalMade ? getEventListeners(attempt.signal, 'abort').length : 0;
           return new HttpResponse(sseBody(sseEvents(recordedChunkLines, true)), { headers: streamHeaders });
         }),
       );
@@ -84,9 +85,28 @@ describe('OpenAIProvider and the orchestrator’s signal hints', () => {
       }
       expect(text).toBe(textOfChunkLines(recordedChunkLines));
       expect(finished).toBe(true);
-      expect(readsWhenSent).toBe(0);
+      expect(listenersWhenSent).toBe(0);
       // An attached attempt is listened to directly: no signal is ever made.
       expect(reads() > 0).toBe(!attached);
+    });
+
+    it('sends no request when the attempt was left before it went out', async () => {
+      const { request, attempt } = requestEndingByReturn(base, attached);
+      let sent = 0;
+      server.use(
+        http.post(chatCompletionsUrl, () => {
+          sent += 1;
+          return new HttpResponse(sseBody(sseEvents(recordedChunkLines, true)), { headers: streamHeaders });
+        }),
+      );
+      const pending = provider()
+        .doStream(request)
+        .next()
+        .catch((error: unknown) => error);
+      // The generator waits for its client: the attempt is left before the request is built.
+      attempt.abort(new Error('consumer left'));
+      expect(await settledWithin(pending)).toMatchObject({ name: 'ProviderError', kind: 'aborted' });
+      expect(sent).toBe(0);
     });
 
     it('cuts a body read still waiting when the attempt is left, on a body that stays open', async () => {
