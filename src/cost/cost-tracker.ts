@@ -59,7 +59,18 @@ export interface CostTrackerOptions {
  * const tracker = new CostTracker({ sinks: [new JsonlSink('usage.jsonl')] });
  * tracker.report({ groupBy: 'day' }).groups;
  */
+/**
+ * {@link CostTracker.record} for the first record of a request id the caller has just generated
+ * (the orchestrator's `randomUUID()` per call): no other record can hold its key, so the key
+ * guard takes it without a lookup. Internal: not exported from the package.
+ */
+export let recordFirstOfFreshRequest: (tracker: CostTracker, input: UsageRecordInput) => UsageRecord;
+
 export class CostTracker {
+  static {
+    recordFirstOfFreshRequest = (tracker, input) => tracker.#record(input, true);
+  }
+
   readonly sessionId: string;
   readonly #sinks: CostSink[];
   readonly #onWarning: (warning: CostWarning) => void;
@@ -174,8 +185,12 @@ export class CostTracker {
    * warning is raised. Never throws because of a sink.
    */
   record(input: UsageRecordInput): UsageRecord {
+    return this.#record(input, false);
+  }
+
+  #record(input: UsageRecordInput, fresh: boolean): UsageRecord {
     // The key is taken first (one lookup): a record's request_id and attempt are the input's.
-    const slot = this.#keys.add(input.requestId, input.attempt);
+    const slot = fresh ? this.#keys.addFresh(input.requestId, input.attempt) : this.#keys.add(input.requestId, input.attempt);
     if (slot === -1) {
       const existing = (this.#window.findNewest((record) => record.request_id === input.requestId && record.attempt === input.attempt) ??
         this.#loaded.findNewest(input.requestId, input.attempt)) as UsageRecord;

@@ -17,6 +17,13 @@ export class RecordKeyGuard {
   /** The request of the last `add` and its slot: a request's attempts usually come together. */
   #lastRequestId: string | undefined;
   #lastSlot = -1;
+  /**
+   * Requests added with {@link addFresh} and their slots, not in `#slots` yet: a fresh request id
+   * costs a map insertion (about a microsecond for a new string in a large map) only once
+   * something has to look it up.
+   */
+  #pendingIds: string[] = [];
+  #pendingSlots: number[] = [];
 
   /** One more than the highest slot ever given: slots are below it. */
   get slotLimit(): number {
@@ -25,6 +32,7 @@ export class RecordKeyGuard {
 
   /** Keys held (for tests and diagnostics). */
   get size(): number {
+    this.#flush();
     let count = this.#otherKeys.size;
     for (const slot of this.#slots.values()) {
       for (let rest = this.#attemptBits[slot] as number; rest !== 0; rest &= rest - 1) count += 1;
@@ -34,7 +42,7 @@ export class RecordKeyGuard {
 
   /** Adds the key and returns its request's slot; -1 (and nothing changes) when it is held already. */
   add(requestId: string, attempt: number): number {
-    const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slots.get(requestId);
+    const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slotOf(requestId);
     if (slot !== undefined) return this.addToSlot(slot, requestId, attempt);
     const newSlot = this.#takeSlot();
     this.#slots.set(requestId, newSlot);
@@ -46,6 +54,24 @@ export class RecordKeyGuard {
       this.#otherCounts[newSlot] = 1;
     } else this.#attemptBits[newSlot] = bit;
     return newSlot;
+  }
+
+  /**
+   * {@link add} for the first key of a request id no key was ever added for (one the caller
+   * has just generated): no lookup, and no map insertion until something looks ids up.
+   */
+  addFresh(requestId: string, attempt: number): number {
+    const slot = this.#takeSlot();
+    this.#pendingIds.push(requestId);
+    this.#pendingSlots.push(slot);
+    this.#lastRequestId = requestId;
+    this.#lastSlot = slot;
+    const bit = attemptBit(attempt);
+    if (bit === 0) {
+      this.#otherKeys.add(joinedKey(requestId, attempt));
+      this.#otherCounts[slot] = 1;
+    } else this.#attemptBits[slot] = bit;
+    return slot;
   }
 
   /**
@@ -71,7 +97,7 @@ export class RecordKeyGuard {
 
   /** Whether the key is held. */
   has(requestId: string, attempt: number): boolean {
-    const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slots.get(requestId);
+    const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slotOf(requestId);
     if (slot === undefined) return false;
     const bit = attemptBit(attempt);
     if (bit === 0) return this.#otherKeys.has(joinedKey(requestId, attempt));
@@ -80,7 +106,7 @@ export class RecordKeyGuard {
 
   /** Removes the key (a record evicted from memory), freeing its request's slot when it was the last. */
   delete(requestId: string, attempt: number): void {
-    const slot = this.#slots.get(requestId);
+    const slot = this.#slotOf(requestId);
     if (slot === undefined) return;
     const bit = attemptBit(attempt);
     if (bit === 0) {
@@ -91,6 +117,22 @@ export class RecordKeyGuard {
       this.#freeSlots.push(slot);
       if (requestId === this.#lastRequestId) this.#lastRequestId = undefined;
     }
+  }
+
+  /** The slot of a request held, or undefined. */
+  #slotOf(requestId: string): number | undefined {
+    this.#flush();
+    return this.#slots.get(requestId);
+  }
+
+  /** Moves the requests added fresh into the map. */
+  #flush(): void {
+    const ids = this.#pendingIds;
+    if (ids.length === 0) return;
+    const slots = this.#pendingSlots;
+    for (let index = 0; index < ids.length; index += 1) this.#slots.set(ids[index] as string, slots[index] as number);
+    this.#pendingIds = [];
+    this.#pendingSlots = [];
   }
 
   #takeSlot(): number {

@@ -1,4 +1,4 @@
-import type { CostTracker } from '../cost/cost-tracker.js';
+import { CostTracker, recordFirstOfFreshRequest } from '../cost/cost-tracker.js';
 import type { PriceBook } from '../cost/price-book.js';
 import type { UsageRecordInput } from '../cost/usage-record-input.js';
 import type { ProviderError } from '../errors/provider-error.js';
@@ -85,7 +85,11 @@ export class AttemptRecorder {
     if (metadata) input.metadata = metadata;
     let record: ReturnType<CostTracker['record']>;
     try {
-      record = this.options.tracker.record(input);
+      // The call's first record: its request id was just generated, no record can hold it yet.
+      // Through `record()` itself when a subclass or a spy replaced it: they must see every record.
+      const { tracker } = this.options;
+      record =
+        context.attempts.length === 1 && tracker.record === CostTracker.prototype.record ? recordFirstOfFreshRequest(tracker, input) : tracker.record(input);
     } catch (error) {
       this.#failed('recording', candidate, error);
       return;

@@ -1,7 +1,29 @@
 import type { ChatRequest } from '../spec/chat-request.js';
 import type { ProviderRequest } from '../spec/provider-request.js';
-import { type AttemptAbort, attachAttemptAbort } from '../internal/attempt-abort.js';
+import { type AttemptAbort, attachAttemptAbort, attemptAbortOf } from '../internal/attempt-abort.js';
 import type { Candidate } from './candidate.js';
+
+/** Where {@link signalMadeOnRead} keeps the signal it made. */
+const madeSignal = Symbol('llm-orchestrator.madeSignal');
+
+/** `signal` of a request nothing can abort: an `AbortSignal` made on first read, then kept. */
+const signalMadeOnRead: PropertyDescriptor = {
+  get(this: ProviderRequest & { [madeSignal]?: AbortSignal }): AbortSignal {
+    this[madeSignal] ??= new AbortController().signal;
+    return this[madeSignal];
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** `signal` of a `streamEndsByReturn` request: its attempt's, made on first read. */
+const attemptSignal: PropertyDescriptor = {
+  get(this: ProviderRequest): AbortSignal {
+    return (attemptAbortOf(this) as AttemptAbort).signal;
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /**
  * The adapter's view of a call for one candidate; `providerOptions` picked by entry name, then
@@ -26,29 +48,18 @@ export function providerRequestFor(
   const providerOptions = request.providerOptions?.[candidate.provider] ?? request.providerOptions?.[providerType];
   let providerRequest: ProviderRequest;
   if (signal instanceof AbortSignal) providerRequest = { model: candidate.model, messages: request.messages, signal };
-  else if (signal !== undefined) {
-    const attempt = signal;
-    providerRequest = {
-      model: candidate.model,
-      messages: request.messages,
-      get signal(): AbortSignal {
-        return attempt.signal;
-      },
-      signalPerAttempt: true,
-      streamEndsByReturn: true,
-    };
-    // Our own adapters listen on the attempt itself rather than make its signal.
-    attachAttemptAbort(providerRequest, attempt);
-  } else {
-    let made: AbortSignal | undefined;
-    providerRequest = {
-      model: candidate.model,
-      messages: request.messages,
-      get signal(): AbortSignal {
-        made ??= new AbortController().signal;
-        return made;
-      },
-    };
+  else {
+    // `signal` is an own, enumerable accessor (a spread copy of the request still has it),
+    // defined from a shared descriptor: cheaper than an object literal with a getter.
+    providerRequest = { model: candidate.model, messages: request.messages } as ProviderRequest;
+    if (signal === undefined) Object.defineProperty(providerRequest, 'signal', signalMadeOnRead);
+    else {
+      // Our own adapters listen on the attempt itself rather than make its signal.
+      attachAttemptAbort(providerRequest, signal);
+      Object.defineProperty(providerRequest, 'signal', attemptSignal);
+      providerRequest.streamEndsByReturn = true;
+      signalPerAttempt = true;
+    }
   }
   if (request.temperature !== undefined) providerRequest.temperature = request.temperature;
   if (request.maxTokens !== undefined) providerRequest.maxTokens = request.maxTokens;
