@@ -2,13 +2,14 @@
  * The benchmark of issue 8: every contender of `contenders.ts` (raw SDK, llm-orchestrator, and
  * the Vercel AI SDK as the peer) against a mock server in a child process, interleaved figure by
  * figure within each round (sends A B C, throughput A B C, streams A B C) so machine drift hits
- * all alike. Prints a table of each figure with its ratio to the raw SDK (the median of the
- * rounds' paired ratios) and writes it as JSON to `bench/results/latest.json`.
+ * all alike. Prints a table of each figure with its ratio to the raw SDK (the geometric mean of
+ * the rounds' paired ratios) and writes it as JSON to `bench/results/latest.json`.
  *
  * Run: `npm run bench` (full) or `npm run bench -- --quick` (under a minute).
  * Options: `--quick`, `--no-build` (use the existing dist/: the orchestrator contender and the
  * import figure run the built package),
- * `--out <file>`, `--chunks <n>`, `--chunk-size <n>`.
+ * `--out <file>`, `--chunks <n>`, `--chunk-size <n>`, `--provider <openai|anthropic>` (repeatable;
+ * default both).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,15 +30,18 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
     chunks: { type: 'string', default: '20' },
     'chunk-size': { type: 'string', default: '16' },
+    provider: { type: 'string', multiple: true },
   },
 });
 const quick = flags.quick === true;
 
 /** Every loop's bound, by mode. */
 const plan = quick
-  ? { rounds: 3, warmup: 50, sends: 100, throughputRequests: 640, streams: 60, rssStreams: 1000, rssRepeats: 1, importRuns: 7, breakdownRuns: 3, ledgerRecords: 50_000 }
+  ? { rounds: 6, warmup: 50, sends: 50, throughputRequests: 320, streams: 30, rssStreams: 1000, rssRepeats: 1, importRuns: 7, breakdownRuns: 3, ledgerRecords: 50_000 }
   : { rounds: 12, warmup: 300, sends: 200, throughputRequests: 1_600, streams: 150, rssStreams: 1000, rssRepeats: 3, importRuns: 11, breakdownRuns: 7, ledgerRecords: 200_000 };
 const concurrency = 64;
+/** The unmeasured loop run right before each measured one, per figure. */
+const loopWarmup = { sends: 20, throughputRequests: concurrency * 2, streams: 10 };
 const rawColumn = 'raw SDK';
 const serverOptions = { chunks: Number(flags.chunks), chunkSize: Number(flags['chunk-size']) };
 
@@ -55,6 +59,9 @@ interface Samples {
   cpuPerRequestUs: number[];
   cpuPerStreamUs: number[];
 }
+
+/** The contenders' order in each round, per provider (kept with the results). */
+const roundOrders: Record<string, string[][]> = {};
 
 /** CPU microseconds of this process since `since`. */
 function cpuMicrosSince(since: NodeJS.CpuUsage): number {
@@ -149,36 +156,47 @@ async function runProvider(provider: BenchProvider, origin: string): Promise<Map
     await sequentialStreams(session, plan.warmup, undefined);
   }
   // Every ordering of the contenders in turn (6 for 3), so each runs first, last and right
-  // after each other one equally often over a multiple of that many rounds.
+  // after each other one equally often over a multiple of that many rounds (`plan.rounds` is one).
   const orderings = permutations(entries);
   // Within a round, each figure's loops of all contenders run back to back (sends A B C, then
   // throughput A B C, then streams A B C): the loops a ratio compares run seconds apart, not
   // tens of seconds, so the machine's drift between them stays small.
-  const phases: ((session: ContenderSession, into: Samples) => Promise<void>)[] = [
+  // Each measured loop is preceded by a short one of the same kind, not counted: the loop then
+  // starts in its steady state whatever ran before it (measured without it, the first contender
+  // of a figure after another figure's loops lost up to 20% of its throughput).
+  const phases: ((session: ContenderSession, into: Samples | undefined) => Promise<void>)[] = [
     async (session, into) => {
+      await sequentialSends(session, loopWarmup.sends, undefined);
       const latencies: number[] = [];
-      into.sendLatencies.push(latencies);
+      into?.sendLatencies.push(latencies);
       await sequentialSends(session, plan.sends, latencies);
     },
     async (session, into) => {
-      into.throughputs.push(await concurrentSends(session, plan.throughputRequests, into.cpuPerRequestUs));
+      await concurrentSends(session, loopWarmup.throughputRequests);
+      const throughput = await concurrentSends(session, plan.throughputRequests, into?.cpuPerRequestUs);
+      into?.throughputs.push(throughput);
     },
-    (session, into) => sequentialStreams(session, plan.streams, into),
+    async (session, into) => {
+      await sequentialStreams(session, loopWarmup.streams, undefined);
+      await sequentialStreams(session, plan.streams, into);
+    },
   ];
-  for (let round = 0; round < plan.rounds; round += 1) {
-    const order = orderings[round % orderings.length] ?? entries;
+  // Round -1 is a whole round run and thrown away: the first measured round then finds every
+  // contender's code as compiled as the later ones do.
+  for (let round = -1; round < plan.rounds; round += 1) {
+    const order = orderings[Math.max(0, round) % orderings.length] ?? entries;
+    if (round >= 0) (roundOrders[provider] ??= []).push(order.map((contender) => contender.kind));
     for (const phase of phases) {
       for (const contender of order) {
         const session = sessions.get(contender);
-        const into = samples.get(contender);
-        if (!session || !into) continue;
+        if (!session) continue;
         // Collect the garbage before each measured loop, so no contender pays for the heap the one
         // before it left (the peer allocates about five times what the others do per stream).
         collectGarbage();
-        await phase(session, into);
+        await phase(session, round >= 0 ? samples.get(contender) : undefined);
       }
     }
-    process.stderr.write(`  ${provider}: round ${round + 1}/${plan.rounds}\n`);
+    process.stderr.write(`  ${provider}: round ${round + 1}/${plan.rounds}${round < 0 ? ' (warm-up, not counted)' : ''}\n`);
   }
   for (const session of sessions.values()) await session.close();
   return samples;
@@ -271,7 +289,7 @@ function format(value: number, unit: string): string {
 function printTable(rows: readonly Row[]): void {
   const baselines = contenders.filter((contender) => contender.kind === 'raw').map((contender) => `${contender.provider}: ${contender.label}`);
   console.log(
-    `${rawColumn}: ${baselines.join(', ')} (maxRetries: 0); ratio: median over the ${plan.rounds} rounds of value / ${rawColumn} value of the same round (send p99, RSS, heap: whole-run values)`,
+    `${rawColumn}: ${baselines.join(', ')} (maxRetries: 0); values: medians of the run; ratio: geometric mean over the ${plan.rounds} rounds (every ordering of the contenders equally often) of value / ${rawColumn} value of the same round (send p99, RSS, heap: whole-run values)`,
   );
   const labels = [rawColumn, ...new Set(rows.flatMap((row) => Object.keys(row.values)).filter((label) => label !== rawColumn))];
   const header = ['provider', 'figure', ...labels.flatMap((label, index) => (index === 0 ? [label] : [label, 'ratio'])), 'target', 'met'];
@@ -301,9 +319,9 @@ interface FigureSpec {
   /** The contender's value over the whole run. */
   pick: (samples: Samples) => number;
   /**
-   * The contender's value in one round. With it, the ratio is the median over the rounds of
-   * value / raw value of the same round (paired: both loops ran seconds apart); without it,
-   * the ratio is the whole-run values' ratio.
+   * The contender's value in one round. With it, the ratio is the geometric mean over the
+   * rounds of value / raw value of the same round (paired: both loops ran seconds apart);
+   * without it, the ratio is the whole-run values' ratio.
    */
   inRound?: (samples: Samples, round: number) => number;
   target: string;
@@ -365,11 +383,19 @@ const figures: FigureSpec[] = [
   },
 ];
 
-/** The ratio of `spec` for `samples` against the raw SDK's: paired per round when the figure has rounds. */
+/**
+ * The ratio of `spec` for `samples` against the raw SDK's: for a figure with rounds, the
+ * geometric mean of the rounds' paired ratios. Where a contender runs in a round moves its
+ * figures by up to 20% on this machine (the first of a figure's loops, the one after the
+ * peer...); the rounds go through every ordering equally often, and the mean of the ratios'
+ * logarithms then weighs each position alike, which a median does not.
+ */
 function ratioOf(spec: FigureSpec, samples: Samples, rawSamples: Samples): number {
   if (spec.inRound === undefined) return spec.pick(samples) / spec.pick(rawSamples);
   const inRound = spec.inRound;
-  return median(Array.from({ length: plan.rounds }, (_, round) => inRound(samples, round) / inRound(rawSamples, round)));
+  let logSum = 0;
+  for (let round = 0; round < plan.rounds; round += 1) logSum += Math.log(inRound(samples, round) / inRound(rawSamples, round));
+  return Math.exp(logSum / plan.rounds);
 }
 
 /** Table column of a contender: every provider's baseline shares the `raw SDK` column. */
@@ -421,15 +447,20 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
 
 const began = performance.now();
 const rows: Row[] = [];
-const details: Record<string, unknown> = { plan };
+const details: Record<string, unknown> = { plan, roundOrders };
 console.log(`llm-orchestrator benchmark (${quick ? 'quick' : 'full'}): ${JSON.stringify(machine())}`);
 
-const providers = [...new Set(contenders.map((contender) => contender.provider))];
+const providers = [...new Set(contenders.map((contender) => contender.provider))].filter((provider) => flags.provider === undefined || flags.provider.includes(provider));
 for (const provider of providers) {
   const server = await spawnMockServer(serverOptions);
   try {
     process.stderr.write(`${provider}: send, throughput, stream (${plan.rounds} rounds)\n`);
-    rows.push(...rowsFor(provider, await runProvider(provider, server.origin)));
+    const samples = await runProvider(provider, server.origin);
+    rows.push(...rowsFor(provider, samples));
+    // Every round's figures, to see how they spread.
+    details[`rounds-${provider}`] = Object.fromEntries(
+      [...samples].map(([contender, { throughputs, chunkRates, cpuPerRequestUs, cpuPerStreamUs }]) => [contender.id, { throughputs, chunkRates, cpuPerRequestUs, cpuPerStreamUs }]),
+    );
   } finally {
     await server.close();
   }
