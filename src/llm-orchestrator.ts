@@ -225,10 +225,17 @@ export class LLMOrchestrator {
    * @throws AllFallbacksFailedError when every candidate failed.
    * @throws ConfigurationError for a malformed request or a provider SDK that is not installed.
    */
-  async send(request: ChatRequest): Promise<ChatResponse> {
-    validateChatRequest(request);
-    const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
-    const pending = sendRequest(this.#core, context);
+  send(request: ChatRequest): Promise<ChatResponse> {
+    // Not an async method: the call's promise is sendRequest's own, one promise less per call.
+    // Whatever fails before it (a malformed request) still rejects rather than throws.
+    let pending: Promise<ChatResponse>;
+    try {
+      validateChatRequest(request);
+      const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
+      pending = sendRequest(this.#core, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#track(pending);
     return pending;
   }

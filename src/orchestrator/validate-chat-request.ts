@@ -2,6 +2,8 @@ import { ConfigurationError, type ConfigurationIssue } from '../errors/configura
 import type { ChatRequest } from '../spec/chat-request.js';
 
 const roles = new Set(['system', 'user', 'assistant']);
+const numberFields = ['temperature', 'topP', 'maxTokens', 'timeoutMs', 'firstChunkTimeoutMs', 'idleTimeoutMs'] as const;
+type NumberField = (typeof numberFields)[number];
 
 /**
  * Checks a request's shape before anything is sent, so a bad call gets a clear error naming
@@ -14,13 +16,16 @@ export function validateChatRequest(request: ChatRequest): void {
   if (typeof request !== 'object' || request === null) {
     throw new ConfigurationError([{ path: 'request', message: 'expected an object' }], { subject: 'request' });
   }
-  if (!Array.isArray(request.messages) || request.messages.length === 0) {
+  const { messages } = request;
+  if (!Array.isArray(messages) || messages.length === 0) {
     issues.push({ path: 'request.messages', message: 'expected a non-empty array of messages' });
   } else {
-    request.messages.forEach((message, index) => {
+    // Plain loops: this runs for every call.
+    for (let index = 0; index < messages.length; index += 1) {
+      const message = messages[index];
       if (typeof message !== 'object' || message === null) {
         issues.push({ path: `request.messages[${index}]`, message: 'expected { role, content }' });
-        return;
+        continue;
       }
       if (!roles.has(message.role)) {
         issues.push({ path: `request.messages[${index}].role`, message: `expected 'system', 'user' or 'assistant', received '${String(message.role)}'` });
@@ -28,9 +33,10 @@ export function validateChatRequest(request: ChatRequest): void {
       if (typeof message.content !== 'string') {
         issues.push({ path: `request.messages[${index}].content`, message: `expected a string, received ${typeof message.content}` });
       }
-    });
+    }
   }
-  for (const field of ['temperature', 'topP', 'maxTokens', 'timeoutMs', 'firstChunkTimeoutMs', 'idleTimeoutMs'] as const) {
+  for (let index = 0; index < numberFields.length; index += 1) {
+    const field = numberFields[index] as NumberField;
     const value = request[field];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
       issues.push({ path: `request.${field}`, message: 'expected a non-negative number' });

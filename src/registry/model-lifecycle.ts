@@ -19,15 +19,38 @@ export interface LifecycleStatus {
 
 const dayMs = 86_400_000;
 
+/** The UTC day number of the last {@link utcDate} call, and its date. */
+let cachedDay = Number.NaN;
+let cachedDate = '';
+
+/** `now.toISOString().slice(0, 10)`, formatted once per UTC day (calls read it per attempt). */
+function utcDate(now: Date): string {
+  const day = Math.floor(now.getTime() / dayMs);
+  if (day !== cachedDay) {
+    // An invalid date throws here, as `toISOString()` does.
+    cachedDate = new Date(now.getTime()).toISOString().slice(0, 10);
+    cachedDay = day;
+  }
+  return cachedDate;
+}
+
+/** Each entry's retirement instant, parsed once. */
+const retirementTimes = new WeakMap<LifecycleEntry, number>();
+
 /** Reads an entry against `now` (dates are whole UTC days: a model retires at 00:00 UTC). */
 export function lifecycleStatus(entry: LifecycleEntry, now: Date): LifecycleStatus {
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDate(now);
   const retired = entry.retiresAt !== undefined && entry.retiresAt <= today;
   // A provider that names a retirement date has announced the deprecation, whether or not
   // its page gives the announcement's date.
   const deprecated = retired || entry.deprecatedAt === undefined || entry.deprecatedAt <= today;
   if (entry.retiresAt === undefined) return { deprecated, retired };
-  const daysToRetirement = Math.ceil((Date.parse(`${entry.retiresAt}T00:00:00Z`) - now.getTime()) / dayMs);
+  let retiresAtTime = retirementTimes.get(entry);
+  if (retiresAtTime === undefined) {
+    retiresAtTime = Date.parse(`${entry.retiresAt}T00:00:00Z`);
+    retirementTimes.set(entry, retiresAtTime);
+  }
+  const daysToRetirement = Math.ceil((retiresAtTime - now.getTime()) / dayMs);
   return { deprecated, retired, daysToRetirement };
 }
 
@@ -40,6 +63,9 @@ export function lifecycleStatus(entry: LifecycleEntry, now: Date): LifecycleStat
 export class ModelLifecycle {
   readonly #configured = new Map<string, LifecycleEntry>();
   readonly #shipped = new Map<string, LifecycleEntry>();
+  /** {@link find}'s answers by provider entry, then model (`null`: none): asked for every attempt. */
+  readonly #found = new Map<string, Map<string, LifecycleEntry | null>>();
+  #foundCount = 0;
 
   constructor(
     shippedEntries: Iterable<LifecycleEntry>,
@@ -57,6 +83,26 @@ export class ModelLifecycle {
    * profile only routes to that model, and stops answering when it retires.
    */
   find(provider: string, model: string): LifecycleEntry | undefined {
+    let byModel = this.#found.get(provider);
+    const known = byModel?.get(model);
+    if (known !== undefined) return known ?? undefined;
+    const entry = this.#lookUp(provider, model);
+    // Model ids a request names are user input: past this many, the memo starts over.
+    if (this.#foundCount >= MAX_REMEMBERED) {
+      this.#found.clear();
+      this.#foundCount = 0;
+      byModel = undefined;
+    }
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#found.set(provider, byModel);
+    }
+    byModel.set(model, entry ?? null);
+    this.#foundCount += 1;
+    return entry;
+  }
+
+  #lookUp(provider: string, model: string): LifecycleEntry | undefined {
     const entry = this.#find(provider, model);
     if (entry || this.providerType(provider) !== 'bedrock' || !bedrockProfilePrefix.test(model)) return entry;
     return this.#find(provider, model.replace(bedrockProfilePrefix, ''));
@@ -71,6 +117,9 @@ export class ModelLifecycle {
     );
   }
 }
+
+/** How many (entry, model) answers {@link ModelLifecycle.find} remembers. */
+const MAX_REMEMBERED = 1000;
 
 /** Bedrock's cross-region inference-profile prefixes (as `BedrockProvider.isInferenceProfileId` reads them). */
 const bedrockProfilePrefix = /^(us|eu|apac|us-gov|ca|jp|au|global)\./;
