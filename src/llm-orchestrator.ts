@@ -225,17 +225,12 @@ export class LLMOrchestrator {
    * @throws AllFallbacksFailedError when every candidate failed.
    * @throws ConfigurationError for a malformed request or a provider SDK that is not installed.
    */
-  send(request: ChatRequest): Promise<ChatResponse> {
-    // Not an async method: the call's promise is sendRequest's own, one promise less per call.
-    // Whatever fails before it (a malformed request) still rejects rather than throws.
-    let pending: Promise<ChatResponse>;
-    try {
-      validateChatRequest(request);
-      const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
-      pending = sendRequest(this.#core, context);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async send(request: ChatRequest): Promise<ChatResponse> {
+    validateChatRequest(request);
+    const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
+    // The promise tracked (for close()) is not the one returned: a failed call nobody awaits
+    // must still surface as an unhandled rejection.
+    const pending = sendRequest(this.#core, context);
     this.#track(pending);
     return pending;
   }

@@ -7,6 +7,9 @@ import type { Usage } from '../spec/usage.js';
 import type { Candidate } from './candidate.js';
 import type { RequestContext } from './request-context.js';
 
+/** `CostTracker.prototype.record` as this module found it (a later spy or patch is not it). */
+const trackerRecord = CostTracker.prototype.record;
+
 /** How one attempt ended, as the recorder needs it. */
 export interface AttemptOutcome {
   candidate: Candidate;
@@ -85,11 +88,14 @@ export class AttemptRecorder {
     if (metadata) input.metadata = metadata;
     let record: ReturnType<CostTracker['record']>;
     try {
-      // The call's first record: its request id was just generated, no record can hold it yet.
-      // Through `record()` itself when a subclass or a spy replaced it: they must see every record.
+      // The call's first record: its request id was just generated, and no record can hold it
+      // yet unless an `attempt` listener saw it first. Through `record()` itself when a
+      // subclass, a spy or a patch of the prototype replaced it: they must see every record.
       const { tracker } = this.options;
       record =
-        context.attempts.length === 1 && tracker.record === CostTracker.prototype.record ? recordFirstOfFreshRequest(tracker, input) : tracker.record(input);
+        context.attempts.length === 1 && !context.requestIdShown && tracker.record === trackerRecord
+          ? recordFirstOfFreshRequest(tracker, input)
+          : tracker.record(input);
     } catch (error) {
       this.#failed('recording', candidate, error);
       return;

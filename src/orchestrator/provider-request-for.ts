@@ -3,14 +3,18 @@ import type { ProviderRequest } from '../spec/provider-request.js';
 import { type AttemptAbort, attachAttemptAbort, attemptAbortOf } from '../internal/attempt-abort.js';
 import type { Candidate } from './candidate.js';
 
-/** Where {@link signalMadeOnRead} keeps the signal it made. */
-const madeSignal = Symbol('llm-orchestrator.madeSignal');
+/** The signals {@link signalMadeOnRead} made, by request (kept off the request: it may be frozen, or compared key by key). */
+const madeSignals = new WeakMap<object, AbortSignal>();
 
 /** `signal` of a request nothing can abort: an `AbortSignal` made on first read, then kept. */
 const signalMadeOnRead: PropertyDescriptor = {
-  get(this: ProviderRequest & { [madeSignal]?: AbortSignal }): AbortSignal {
-    this[madeSignal] ??= new AbortController().signal;
-    return this[madeSignal];
+  get(this: ProviderRequest): AbortSignal {
+    let signal = madeSignals.get(this);
+    if (signal === undefined) {
+      signal = new AbortController().signal;
+      madeSignals.set(this, signal);
+    }
+    return signal;
   },
   enumerable: true,
   configurable: true,

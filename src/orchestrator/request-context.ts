@@ -11,6 +11,8 @@ export class RequestContext {
   /** Sum of the attempts' costs; `null` once an attempt had usage with no price. */
   cost: number | null = 0;
   attemptCount = 0;
+  /** Whether a listener was handed {@link requestId} (an `attempt` event) before the first record. */
+  requestIdShown = false;
 
   constructor(
     readonly requestId: string,

@@ -88,7 +88,10 @@ export async function runChain<T>(
           if (scope.done) throw scope.error(candidate);
           const attemptNumber = ++context.attemptCount;
           // The payload is built only when someone listens (this runs once per attempt).
-          if (core.events.hasListeners('attempt')) core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
+          if (core.events.hasListeners('attempt')) {
+            context.requestIdShown = true;
+            core.events.emit('attempt', { requestId, attempt: attemptNumber, provider: candidate.provider, model: candidate.model });
+          }
           let error: ProviderError;
           try {
             const value = await attempt(candidate, attemptNumber);
