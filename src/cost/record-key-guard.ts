@@ -44,15 +44,8 @@ export class RecordKeyGuard {
   add(requestId: string, attempt: number): number {
     const slot = requestId === this.#lastRequestId ? this.#lastSlot : this.#slotOf(requestId);
     if (slot !== undefined) return this.addToSlot(slot, requestId, attempt);
-    const newSlot = this.#takeSlot();
+    const newSlot = this.#startRequest(requestId, attempt);
     this.#slots.set(requestId, newSlot);
-    this.#lastRequestId = requestId;
-    this.#lastSlot = newSlot;
-    const bit = attemptBit(attempt);
-    if (bit === 0) {
-      this.#otherKeys.add(joinedKey(requestId, attempt));
-      this.#otherCounts[newSlot] = 1;
-    } else this.#attemptBits[newSlot] = bit;
     return newSlot;
   }
 
@@ -61,9 +54,15 @@ export class RecordKeyGuard {
    * has just generated): no lookup, and no map insertion until something looks ids up.
    */
   addFresh(requestId: string, attempt: number): number {
-    const slot = this.#takeSlot();
+    const slot = this.#startRequest(requestId, attempt);
     this.#pendingIds.push(requestId);
     this.#pendingSlots.push(slot);
+    return slot;
+  }
+
+  /** Gives a request not held yet a slot holding its first key (the caller files the slot by id). */
+  #startRequest(requestId: string, attempt: number): number {
+    const slot = this.#takeSlot();
     this.#lastRequestId = requestId;
     this.#lastSlot = slot;
     const bit = attemptBit(attempt);
