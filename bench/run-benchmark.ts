@@ -5,7 +5,8 @@
  * all alike. Prints a table of each figure with its ratio to the raw SDK (the geometric mean of
  * the rounds' paired ratios) and writes it as JSON to `bench/results/latest.json`.
  *
- * Run: `npm run bench` (full) or `npm run bench -- --quick` (under a minute).
+ * Run: `npm run bench` (full, about 5 minutes) or `npm run bench -- --quick` (under a minute with the
+ * build: 6 rounds of fewer calls, RSS with 250 open streams; a smoke check).
  * Options: `--quick`, `--no-build` (use the existing dist/: the orchestrator contender and the
  * import figure run the built package),
  * `--out <file>`, `--chunks <n>`, `--chunk-size <n>`, `--provider <openai|anthropic>` (repeatable;
@@ -37,7 +38,7 @@ const quick = flags.quick === true;
 
 /** Every loop's bound, by mode. */
 const plan = quick
-  ? { rounds: 6, warmup: 50, sends: 50, throughputRequests: 320, streams: 30, rssStreams: 1000, rssRepeats: 1, importRuns: 7, breakdownRuns: 3, ledgerRecords: 50_000 }
+  ? { rounds: 6, warmup: 30, sends: 30, throughputRequests: 192, streams: 15, rssStreams: 250, rssRepeats: 1, importRuns: 5, breakdownRuns: 3, ledgerRecords: 30_000 }
   : { rounds: 12, warmup: 300, sends: 200, throughputRequests: 1_600, streams: 150, rssStreams: 1000, rssRepeats: 3, importRuns: 11, breakdownRuns: 7, ledgerRecords: 200_000 };
 const concurrency = 64;
 /** The unmeasured loop run right before each measured one, per figure. */
