@@ -1,4 +1,8 @@
-import type { ServerSentEvent } from './read-server-sent-events.js';
+/** One server-sent event: its `event` field (when sent) and its data lines joined by `\n`. */
+export interface ServerSentEvent {
+  event?: string;
+  data: string;
+}
 
 /** The reason a body is cancelled with: one object, so an early stop builds no `DOMException`. */
 const stoppedReading = new Error('the consumer stopped reading the event stream');

@@ -12,8 +12,7 @@ import { mapAnthropicFinishReason } from './map-anthropic-finish-reason.js';
 import { mapAnthropicRequest } from './map-anthropic-request.js';
 import { type AnthropicRawEvent, type AnthropicStreamState, mapAnthropicStreamEvent } from './map-anthropic-stream-event.js';
 import { mapAnthropicUsage } from './map-anthropic-usage.js';
-import type { ServerSentEvent } from '../../internal/read-server-sent-events.js';
-import { ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
+import { type ServerSentEvent, ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
 
 /** Options of {@link AnthropicProvider}. */
 export interface AnthropicProviderOptions {
@@ -119,7 +118,8 @@ export class AnthropicProvider implements BaseLLMProvider {
    * classifies both as before. An event whose data is not JSON throws (kind `unknown`). Stopping
    * early (break/return) cancels the body and aborts the HTTP request; an abort of the
    * request's signal is thrown as kind `aborted`, never a quiet end. With `streamEndsByReturn`
-   * the SDK call gets no signal; the signal then cancels the body once the response is here.
+   * the SDK call gets no signal: a stream left before the request went out sends none, and once
+   * the response is here, leaving the attempt cancels the body.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping);
@@ -133,7 +133,7 @@ export class AnthropicProvider implements BaseLLMProvider {
     const sdkSignal = endsByReturn ? undefined : linked === undefined ? request.signal : linked.controller.signal;
     // Whether the attempt was left: the attempt itself when the orchestrator attached it (no signal made).
     const left: AbortState = endsByReturn ? (attemptAbortOf(request) ?? request.signal) : request.signal;
-    let context = this.#errorContext(request.model, left);
+    const context = this.#errorContext(request.model, left);
     let completed = false;
     try {
       let response: Response;
@@ -159,7 +159,6 @@ export class AnthropicProvider implements BaseLLMProvider {
       // attempt is left (at once if it was left while the response was on its way).
       const watch = endsByReturn ? cutWhenLeft(request, () => body.close()) : undefined;
       const signal: AbortState = watch === undefined ? request.signal : watch.state;
-      if (endsByReturn) context = this.#errorContext(request.model, signal);
       try {
         for (;;) {
           let events: ServerSentEvent[] | undefined;

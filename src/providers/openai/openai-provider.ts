@@ -12,8 +12,7 @@ import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIRequest } from './map-openai-request.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
-import type { ServerSentEvent } from '../../internal/read-server-sent-events.js';
-import { ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
+import { type ServerSentEvent, ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
 
 /** How to build an {@link OpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -98,8 +97,9 @@ export class OpenAIProvider implements BaseLLMProvider {
    * the SDK's iterator, because that iterator ends the same way with or without `[DONE]` and
    * swallows aborts. Stopping early (break/return) aborts the HTTP request; reading on after
    * `finish` reads the body to its end (what follows `[DONE]` is ignored) and ends the request
-   * normally. With `streamEndsByReturn` the SDK call gets no signal; the signal then cancels the
-   * body once the response is here.
+   * normally. With `streamEndsByReturn` the SDK call gets no signal: a stream left before the
+   * request went out sends none, and once the response is here, leaving the attempt cancels the
+   * body.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
     const handle = await this.#loadClient();

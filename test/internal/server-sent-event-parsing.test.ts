@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readServerSentEvents } from '../../src/internal/read-server-sent-events.js';
+import { type ServerSentEvent, ServerSentEventReader } from '../../src/internal/server-sent-event-reader.js';
 
 function body(...parts: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -12,13 +12,19 @@ function body(...parts: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
   });
 }
 
+/** Every event of `stream`, read to its end. */
 async function read(stream: ReadableStream<Uint8Array>) {
-  const events = [];
-  for await (const event of readServerSentEvents(stream)) events.push(event);
+  const events: ServerSentEvent[] = [];
+  const reader = new ServerSentEventReader(stream);
+  try {
+    for (let batch = await reader.read(); batch !== undefined; batch = await reader.read()) events.push(...batch);
+  } finally {
+    reader.close();
+  }
   return events;
 }
 
-describe('readServerSentEvents', () => {
+describe('ServerSentEventReader: the WHATWG parsing rules', () => {
   it('reads LF, CRLF and CR line ends, split anywhere, including a CRLF split across chunks', async () => {
     const events = await read(body('data: {"a"', ':1}\r', '\n\r\ndata: two\r\rdata:three\n', '\n'));
     expect(events).toEqual([{ data: '{"a":1}' }, { data: 'two' }, { data: 'three' }]);
@@ -59,10 +65,9 @@ describe('readServerSentEvents', () => {
         cancelled = true;
       },
     });
-    for await (const event of readServerSentEvents(stream)) {
-      expect(event).toEqual({ data: '1' });
-      break;
-    }
+    const reader = new ServerSentEventReader(stream);
+    expect(await reader.read()).toEqual([{ data: '1' }]);
+    reader.close();
     expect(cancelled).toBe(true);
   });
 });
