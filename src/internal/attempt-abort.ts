@@ -100,19 +100,23 @@ export function attemptAbortOf(request: ProviderRequest): AttemptAbort | undefin
 }
 
 /**
- * Calls `cut` once when the attempt is left, at once if it already was: through the request's
- * {@link AttemptAbort} when the orchestrator attached one (no signal made), else its signal.
- * Returns what tells whether the attempt was aborted, and how to stop listening.
+ * What tells an adapter of a `streamEndsByReturn` request whether its attempt was left: the
+ * {@link AttemptAbort} the orchestrator attached (no signal made), else the request's signal.
  */
-export function cutWhenLeft(request: ProviderRequest, cut: () => void): { state: AbortState; stop: () => void } {
-  const attempt = attemptAbortOf(request);
-  if (attempt !== undefined) {
-    if (attempt.aborted) cut();
-    else attempt.listen(cut);
-    return { state: attempt, stop: () => attempt.unlisten(cut) };
+export function attemptStateOf(request: ProviderRequest): AttemptAbort | AbortSignal {
+  return attemptAbortOf(request) ?? request.signal;
+}
+
+/** Calls `cut` once when `attempt` is aborted, at once if it already is. Returns what stops listening. */
+export function cutWhenLeft(attempt: AttemptAbort | AbortSignal, cut: () => void): () => void {
+  if (attempt.aborted) {
+    cut();
+    return () => {};
   }
-  const { signal } = request;
-  if (signal.aborted) cut();
-  else signal.addEventListener('abort', cut, { once: true });
-  return { state: signal, stop: () => signal.removeEventListener('abort', cut) };
+  if (attempt instanceof AttemptAbort) {
+    attempt.listen(cut);
+    return () => attempt.unlisten(cut);
+  }
+  attempt.addEventListener('abort', cut, { once: true });
+  return () => attempt.removeEventListener('abort', cut);
 }

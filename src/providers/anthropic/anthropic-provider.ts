@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ProviderError } from '../../errors/provider-error.js';
-import { type AbortState, attemptAbortOf, cutWhenLeft } from '../../internal/attempt-abort.js';
+import { type AbortState, type AttemptAbort, attemptStateOf, cutWhenLeft } from '../../internal/attempt-abort.js';
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { loadOptionalSdk } from '../../internal/load-optional-sdk.js';
 import type { BaseLLMProvider } from '../../spec/base-llm-provider.js';
@@ -132,8 +132,8 @@ export class AnthropicProvider implements BaseLLMProvider {
     const linked = endsByReturn || request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
     const sdkSignal = endsByReturn ? undefined : linked === undefined ? request.signal : linked.controller.signal;
     // Whether the attempt was left: the attempt itself when the orchestrator attached it (no signal made).
-    const left: AbortState = endsByReturn ? (attemptAbortOf(request) ?? request.signal) : request.signal;
-    const context = this.#errorContext(request.model, left);
+    const signal: AttemptAbort | AbortSignal = endsByReturn ? attemptStateOf(request) : request.signal;
+    const context = this.#errorContext(request.model, signal);
     let completed = false;
     try {
       let response: Response;
@@ -142,7 +142,7 @@ export class AnthropicProvider implements BaseLLMProvider {
         const client = await this.#getClient();
         apiError = (client.constructor as typeof Anthropic).APIError;
         // A stream left before its request went out sends none.
-        if (left.aborted) throw mapAnthropicError(left.reason, context);
+        if (signal.aborted) throw mapAnthropicError(signal.reason, context);
         response = await client.messages
           .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
           .asResponse();
@@ -157,8 +157,7 @@ export class AnthropicProvider implements BaseLLMProvider {
       const body = new ServerSentEventReader(response.body, { dispatchNamedWithoutData: true });
       // Without the SDK's signal nothing else would end a body read still waiting when the
       // attempt is left (at once if it was left while the response was on its way).
-      const watch = endsByReturn ? cutWhenLeft(request, () => body.close()) : undefined;
-      const signal: AbortState = watch === undefined ? request.signal : watch.state;
+      const stopCutting = endsByReturn ? cutWhenLeft(signal, () => body.close()) : undefined;
       try {
         for (;;) {
           let events: ServerSentEvent[] | undefined;
@@ -189,7 +188,7 @@ export class AnthropicProvider implements BaseLLMProvider {
         // abort, and the body may end right after: an aborted stream never ends quietly.
         if (signal.aborted) throw mapAnthropicError(signal.reason, context);
       } finally {
-        watch?.stop();
+        stopCutting?.();
         body.close();
       }
       completed = true;

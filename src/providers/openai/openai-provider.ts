@@ -6,7 +6,7 @@ import type { ProviderRequest } from '../../spec/provider-request.js';
 import type { ProviderResult } from '../../spec/provider-result.js';
 import type { ProviderStreamEvent } from '../../spec/provider-stream-event.js';
 import { createOpenAIClient, type OpenAIClientHandle } from './create-openai-client.js';
-import { type AbortState, attemptAbortOf, cutWhenLeft } from '../../internal/attempt-abort.js';
+import { type AbortState, type AttemptAbort, attemptStateOf, cutWhenLeft } from '../../internal/attempt-abort.js';
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
@@ -111,29 +111,28 @@ export class OpenAIProvider implements BaseLLMProvider {
     const linked = endsByReturn || request.signalPerAttempt === true ? undefined : linkAbortSignal(request.signal);
     const sdkSignal = endsByReturn ? undefined : linked === undefined ? request.signal : linked.controller.signal;
     // Whether the attempt was left: the attempt itself when the orchestrator attached it (no signal made).
-    const left: AbortState = endsByReturn ? (attemptAbortOf(request) ?? request.signal) : (sdkSignal as AbortSignal);
+    const signal: AttemptAbort | AbortSignal = endsByReturn ? attemptStateOf(request) : (sdkSignal as AbortSignal);
     let completed = false;
     try {
       const body = { ...mapOpenAIRequest(request), stream: true, stream_options: { include_usage: true } };
       let response: Response;
       try {
         // A stream left before its request went out sends none.
-        if (left.aborted) throw left.reason;
+        if (signal.aborted) throw signal.reason;
         response = await handle.client.chat.completions
           .create(body as ChatCompletionCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
           .asResponse();
       } catch (error) {
-        throw this.#mapError(error, handle, request.model, left);
+        throw this.#mapError(error, handle, request.model, signal);
       }
-      if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, left);
+      if (!response.body) throw this.#mapError(new TypeError('the stream response has no body'), handle, request.model, signal);
       let finishReason: FinishReason = 'other';
       let responseModel: string | undefined;
       // Read chunk by chunk (one await per network chunk, not one generator step per event).
       const events = new ServerSentEventReader(response.body);
       // Without the SDK's signal nothing else would end a body read still waiting when the
       // attempt is left (at once if it was left while the response was on its way).
-      const watch = endsByReturn ? cutWhenLeft(request, () => events.close()) : undefined;
-      const signal: AbortState = watch === undefined ? (sdkSignal ?? request.signal) : watch.state;
+      const stopCutting = endsByReturn ? cutWhenLeft(signal, () => events.close()) : undefined;
       try {
         for (;;) {
           let batch: ServerSentEvent[] | undefined;
@@ -174,7 +173,7 @@ export class OpenAIProvider implements BaseLLMProvider {
           }
         }
       } finally {
-        watch?.stop();
+        stopCutting?.();
         events.close();
       }
     } finally {
