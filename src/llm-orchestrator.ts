@@ -84,8 +84,13 @@ export class LLMOrchestrator {
   readonly #core: OrchestratorCore;
   /** Writes the registry to `models.cache_path`, when configured. */
   readonly #cacheWriter: RegistryCacheWriter | undefined;
-  /** Calls in progress: `close()` waits for them so their records reach the sinks. */
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /**
+   * Calls in progress (sends, and streams from their first read until `response` settles):
+   * `close()` waits for them so their records reach the sinks.
+   */
+  #callsInFlight = 0;
+  /** Wakes `close()` when the last call in progress ends (set only while it waits). */
+  #allCallsEnded: (() => void) | undefined;
   #closed: Promise<void> | undefined;
 
   /**
@@ -228,11 +233,14 @@ export class LLMOrchestrator {
   async send(request: ChatRequest): Promise<ChatResponse> {
     validateChatRequest(request);
     const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
-    // The promise tracked (for close()) is not the one returned: a failed call nobody awaits
-    // must still surface as an unhandled rejection.
-    const pending = sendRequest(this.#core, context);
-    this.#track(pending);
-    return pending;
+    // Counted, not tracked through a promise (no `.then` per call). Awaited here, so a failed
+    // call nobody awaits still surfaces as an unhandled rejection of the promise returned.
+    this.#callsInFlight += 1;
+    try {
+      return await sendRequest(this.#core, context);
+    } finally {
+      this.#callEnded();
+    }
   }
 
   /**
@@ -357,17 +365,30 @@ export class LLMOrchestrator {
    */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      while (this.#callsInFlight > 0) {
+        await new Promise<void>((resolve) => {
+          this.#allCallsEnded = resolve;
+        });
+      }
       await this.#cacheWriter?.flush();
       await (this.#ownsTracker ? this.tracker.close() : this.tracker.flush());
     })();
     return this.#closed;
   }
 
-  #track(call: Promise<unknown>): void {
-    this.#inFlight.add(call);
-    const forget = () => this.#inFlight.delete(call);
-    call.then(forget, forget);
+  /** Counts a stream from its first read until `done` settles. */
+  #track(done: Promise<unknown>): void {
+    this.#callsInFlight += 1;
+    const ended = () => this.#callEnded();
+    done.then(ended, ended);
+  }
+
+  #callEnded(): void {
+    this.#callsInFlight -= 1;
+    if (this.#callsInFlight > 0) return;
+    const wake = this.#allCallsEnded;
+    this.#allCallsEnded = undefined;
+    wake?.();
   }
 
   #entry(provider: string): NormalizedProviderConfig {

@@ -2,6 +2,9 @@ import { toStringRecord } from './to-string-record.js';
 import type { UsageRecordInput } from './usage-record-input.js';
 import type { UsageRecord } from './usage-record.js';
 
+/** The metadata of every record whose call had none: one frozen object, not one per record. */
+const noMetadata: Record<string, string> = Object.freeze({});
+
 /**
  * Builds the ledger record of one attempt: snake_case columns in ledger order, an ISO UTC
  * timestamp (now when absent or invalid), token counts that are not finite non-negative numbers
@@ -27,7 +30,7 @@ export function buildUsageRecord(input: UsageRecordInput, sessionId: string, cos
     cost_usd: costUsd,
     latency_ms: toCount(input.latencyMs),
     error_kind: input.errorKind ?? null,
-    metadata: metadata === undefined || metadata === null ? {} : toStringRecord(metadata),
+    metadata: metadata === undefined || metadata === null ? noMetadata : toStringRecord(metadata),
     usage_source: input.usageSource,
     price_source: costUsd === null ? '' : input.priceSource,
   };

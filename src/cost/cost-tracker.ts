@@ -392,7 +392,7 @@ export class CostTracker {
 
   /** Holds a record whose key was just added with `slot`; evicts the oldest when full. */
   #hold(record: UsageRecord, slot: number): void {
-    Object.freeze(record.metadata);
+    if (!Object.isFrozen(record.metadata)) Object.freeze(record.metadata);
     Object.freeze(record);
     this.#runningCost.add(record);
     const evicted = this.#window.push(record, slot);

@@ -12,26 +12,27 @@ type NumberField = (typeof numberFields)[number];
  * @throws ConfigurationError (subject `request`) listing every problem with its path.
  */
 export function validateChatRequest(request: ChatRequest): void {
-  const issues: ConfigurationIssue[] = [];
+  // Made on the first problem: a valid request (nearly every call) allocates nothing.
+  let issues: ConfigurationIssue[] | undefined;
   if (typeof request !== 'object' || request === null) {
     throw new ConfigurationError([{ path: 'request', message: 'expected an object' }], { subject: 'request' });
   }
   const { messages } = request;
   if (!Array.isArray(messages) || messages.length === 0) {
-    issues.push({ path: 'request.messages', message: 'expected a non-empty array of messages' });
+    issues = withIssue(issues, 'request.messages', 'expected a non-empty array of messages');
   } else {
     // Plain loops: this runs for every call.
     for (let index = 0; index < messages.length; index += 1) {
       const message = messages[index];
       if (typeof message !== 'object' || message === null) {
-        issues.push({ path: `request.messages[${index}]`, message: 'expected { role, content }' });
+        issues = withIssue(issues, `request.messages[${index}]`, 'expected { role, content }');
         continue;
       }
       if (!roles.has(message.role)) {
-        issues.push({ path: `request.messages[${index}].role`, message: `expected 'system', 'user' or 'assistant', received '${String(message.role)}'` });
+        issues = withIssue(issues, `request.messages[${index}].role`, `expected 'system', 'user' or 'assistant', received '${String(message.role)}'`);
       }
       if (typeof message.content !== 'string') {
-        issues.push({ path: `request.messages[${index}].content`, message: `expected a string, received ${typeof message.content}` });
+        issues = withIssue(issues, `request.messages[${index}].content`, `expected a string, received ${typeof message.content}`);
       }
     }
   }
@@ -39,19 +40,26 @@ export function validateChatRequest(request: ChatRequest): void {
     const field = numberFields[index] as NumberField;
     const value = request[field];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      issues.push({ path: `request.${field}`, message: 'expected a non-negative number' });
+      issues = withIssue(issues, `request.${field}`, 'expected a non-negative number');
     }
   }
   if (request.maxTokens !== undefined && !Number.isInteger(request.maxTokens)) {
-    issues.push({ path: 'request.maxTokens', message: 'expected an integer' });
+    issues = withIssue(issues, 'request.maxTokens', 'expected an integer');
   }
   if (request.stop !== undefined && (!Array.isArray(request.stop) || request.stop.some((s) => typeof s !== 'string'))) {
-    issues.push({ path: 'request.stop', message: 'expected an array of strings' });
+    issues = withIssue(issues, 'request.stop', 'expected an array of strings');
   }
   if (request.metadata !== undefined) {
     for (const [key, value] of Object.entries(request.metadata)) {
-      if (typeof value !== 'string') issues.push({ path: `request.metadata.${key}`, message: 'expected a string' });
+      if (typeof value !== 'string') issues = withIssue(issues, `request.metadata.${key}`, 'expected a string');
     }
   }
-  if (issues.length > 0) throw new ConfigurationError(issues, { subject: 'request' });
+  if (issues !== undefined) throw new ConfigurationError(issues, { subject: 'request' });
+}
+
+/** `issues` (a new list when undefined) with one more. */
+function withIssue(issues: ConfigurationIssue[] | undefined, path: string, message: string): ConfigurationIssue[] {
+  const list = issues ?? [];
+  list.push({ path, message });
+  return list;
 }

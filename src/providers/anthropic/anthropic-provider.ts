@@ -77,7 +77,6 @@ export class AnthropicProvider implements BaseLLMProvider {
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
     // A signal nothing will abort is left out (and not even read): the SDK then skips its abort bookkeeping.
     const signal = request.signalNeverAborts === true ? undefined : request.signal;
-    const context = this.#errorContext(request.model, signal);
     let message: Anthropic.Message;
     try {
       const client = await this.#getClient();
@@ -86,22 +85,27 @@ export class AnthropicProvider implements BaseLLMProvider {
       // its abort listener once the body is parsed or the call failed, so a long-lived signal
       // collects no listeners, and no per-call AbortController is needed.
       message = await client.messages.create(
-        { ...mapAnthropicRequest(request), stream: false } as Anthropic.MessageCreateParamsNonStreaming,
+        mapAnthropicRequest(request, false) as Anthropic.MessageCreateParamsNonStreaming,
         signal === undefined ? { timeout: nonStreamingTimeoutMs } : { signal, timeout: nonStreamingTimeoutMs },
       );
     } catch (error) {
-      throw mapAnthropicError(error, context);
+      throw mapAnthropicError(error, this.#errorContext(request.model, signal));
     }
-    let content: string;
+    let content = '';
     let usage: ReturnType<typeof mapAnthropicUsage>;
     let finishReason: ReturnType<typeof mapAnthropicFinishReason>;
     try {
       // A 200 whose body is not a message (a proxy's HTML page parses as text) is a ProviderError.
-      content = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+      const blocks = message.content;
+      if (!Array.isArray(blocks)) throw new TypeError(`the message's content is not a list of blocks (${typeof blocks})`);
+      for (const block of blocks) {
+        // As `join` would: a text block without text adds nothing.
+        if (block.type === 'text' && block.text !== undefined && block.text !== null) content += block.text;
+      }
       usage = mapAnthropicUsage(message.usage);
       finishReason = mapAnthropicFinishReason(message.stop_reason);
     } catch (error) {
-      throw mapAnthropicError(error, context);
+      throw mapAnthropicError(error, this.#errorContext(request.model, signal));
     }
     if (finishReason === 'content_filter' && content === '') {
       throw new ProviderError({ provider: this.name, model: request.model, kind: 'content_filter', message: `refused (stop_reason: ${message.stop_reason})`, usage });
@@ -144,7 +148,7 @@ export class AnthropicProvider implements BaseLLMProvider {
         // A stream left before its request went out sends none.
         if (signal.aborted) throw mapAnthropicError(signal.reason, context);
         response = await client.messages
-          .create({ ...mapAnthropicRequest(request), stream: true } as Anthropic.MessageCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
+          .create(mapAnthropicRequest(request, true) as Anthropic.MessageCreateParamsStreaming, sdkSignal === undefined ? undefined : { signal: sdkSignal })
           .asResponse();
       } catch (error) {
         throw mapAnthropicError(error, context);

@@ -27,7 +27,8 @@ export function mapOpenAIRequest(request: ProviderRequest): OpenAIChatBody {
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
-  const extra = request.providerOptions ?? {};
+  const extra = request.providerOptions;
+  if (extra === undefined || extra === null) return body;
   if ('max_completion_tokens' in extra) delete body.max_tokens;
   for (const [field, value] of Object.entries(extra)) {
     if (!protectedFields.has(field)) body[field] = value;

@@ -10,7 +10,7 @@ import { type AbortState, type AttemptAbort, attemptStateOf, cutWhenLeft } from 
 import { linkAbortSignal } from '../../internal/link-abort-signal.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
-import { mapOpenAIRequest } from './map-openai-request.js';
+import { mapOpenAIRequest, type OpenAIChatBody } from './map-openai-request.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { type ServerSentEvent, ServerSentEventReader } from '../../internal/server-sent-event-reader.js';
 
@@ -114,7 +114,10 @@ export class OpenAIProvider implements BaseLLMProvider {
     const signal: AttemptAbort | AbortSignal = endsByReturn ? attemptStateOf(request) : (sdkSignal as AbortSignal);
     let completed = false;
     try {
-      const body = { ...mapOpenAIRequest(request), stream: true, stream_options: { include_usage: true } };
+      // `providerOptions` cannot set the stream fields (see `mapOpenAIRequest`).
+      const body = mapOpenAIRequest(request) as OpenAIChatBody & { stream: true; stream_options: { include_usage: true } };
+      body.stream = true;
+      body.stream_options = { include_usage: true };
       let response: Response;
       try {
         // A stream left before its request went out sends none.

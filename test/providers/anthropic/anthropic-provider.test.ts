@@ -160,6 +160,36 @@ describe('AnthropicProvider', () => {
     expect(bodies[1]?.max_tokens).toBe(50);
   });
 
+  it('keeps `stream` its own and copies providerOptions as plain fields (`__proto__` included)', async () => {
+    const bodies: string[] = [];
+    server.use(
+      http.post(`${anthropicOrigin}/v1/messages`, async ({ request }) => {
+        bodies.push(await request.text());
+        return jsonResponse('anthropic-text.json');
+      }),
+    );
+    const options = JSON.parse('{"stream": true, "top_k": 3, "__proto__": {"polluted": 1}}') as Record<string, unknown>;
+    await createAnthropicProvider().doSend(anthropicRequest({ providerOptions: options }));
+    await createAnthropicProvider().doSend(anthropicRequest());
+    const [withOptions, plain] = bodies.map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(withOptions?.stream).toBe(false);
+    expect(withOptions?.top_k).toBe(3);
+    expect(Object.hasOwn(withOptions ?? {}, '__proto__')).toBe(true);
+    expect(plain).toEqual({ model: anthropicModel, max_tokens: ANTHROPIC_DEFAULT_MAX_TOKENS, messages: [{ role: 'user', content: 'Hello, how are you?' }], stream: false });
+  });
+
+  it('joins the text blocks of an answer, skipping other blocks and text blocks without text', async () => {
+    const recorded = JSON.parse(readRecorded('anthropic-text.json')) as Record<string, unknown>;
+    const content = [
+      { type: 'text', text: 'one ' },
+      { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
+      { type: 'text' },
+      { type: 'text', text: 'two' },
+    ];
+    server.use(messagesHandler(() => HttpResponse.json({ ...recorded, content })));
+    expect((await createAnthropicProvider().doSend(anthropicRequest())).content).toBe('one two');
+  });
+
   it('sends the key (SDK 1.x: as a Bearer token) and makes exactly one attempt on 529', async () => {
     let calls = 0;
     let key: string | null = null;

@@ -89,6 +89,12 @@ describe('OpenAI request mapping', () => {
     expect(captured[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_tokens: 400, seed: 7 });
   });
 
+  it('takes providerOptions of null (a caller of the adapter outside the orchestrator) as none', async () => {
+    const withNull = { model: 'gpt-4.1-nano', messages: [{ role: 'user' as const, content: 'Hi' }], signal: new AbortController().signal, providerOptions: null };
+    await provider.doSend(withNull as unknown as ProviderRequest);
+    expect(captured[0]?.body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }] });
+  });
+
   it('leaves out fields the request does not set', async () => {
     await provider.doSend({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }], signal: new AbortController().signal });
     expect(captured[0]?.body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }] });
