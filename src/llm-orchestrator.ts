@@ -230,17 +230,19 @@ export class LLMOrchestrator {
    * @throws AllFallbacksFailedError when every candidate failed.
    * @throws ConfigurationError for a malformed request or a provider SDK that is not installed.
    */
-  async send(request: ChatRequest): Promise<ChatResponse> {
-    validateChatRequest(request);
-    const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
-    // Counted, not tracked through a promise (no `.then` per call). Awaited here, so a failed
-    // call nobody awaits still surfaces as an unhandled rejection of the promise returned.
-    this.#callsInFlight += 1;
+  send(request: ChatRequest): Promise<ChatResponse> {
+    // Not an async method (one promise and one hop less a call), but it behaves as one: a bad
+    // request rejects, never throws, and the promise returned is the call's own, with no
+    // handler of ours on it, so a failure nobody awaits is an unhandled rejection.
+    let context: RequestContext;
     try {
-      return await sendRequest(this.#core, context);
-    } finally {
-      this.#callEnded();
+      validateChatRequest(request);
+      context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
+    } catch (error) {
+      return Promise.reject(error);
     }
+    this.#callsInFlight += 1;
+    return sendRequest(this.#core, context, this.#callEnded);
   }
 
   /**
@@ -379,17 +381,17 @@ export class LLMOrchestrator {
   /** Counts a stream from its first read until `done` settles. */
   #track(done: Promise<unknown>): void {
     this.#callsInFlight += 1;
-    const ended = () => this.#callEnded();
-    done.then(ended, ended);
+    done.then(this.#callEnded, this.#callEnded);
   }
 
-  #callEnded(): void {
+  /** Counts a call as ended (and wakes `close()` after the last). */
+  readonly #callEnded = (): void => {
     this.#callsInFlight -= 1;
     if (this.#callsInFlight > 0) return;
     const wake = this.#allCallsEnded;
     this.#allCallsEnded = undefined;
     wake?.();
-  }
+  };
 
   #entry(provider: string): NormalizedProviderConfig {
     const entry = this.#config.providers[provider];

@@ -33,7 +33,8 @@ export class CallScope {
   #cause: EndCause | undefined;
   /** Attempt aborts called directly when the call ends (no listener per attempt). */
   #followers: AbortTarget[] | undefined;
-  readonly #onUserAbort = () => this.#finish('aborted');
+  /** The listener on the caller's signal (made only when there is one). */
+  #onUserAbort: (() => void) | undefined;
 
   constructor(options: CallScopeOptions = {}) {
     this.#userSignal = options.signal;
@@ -47,7 +48,10 @@ export class CallScope {
       this.#finish('aborted');
       return;
     }
-    options.signal?.addEventListener('abort', this.#onUserAbort, { once: true });
+    if (options.signal) {
+      this.#onUserAbort = () => this.#finish('aborted');
+      options.signal.addEventListener('abort', this.#onUserAbort, { once: true });
+    }
     if (options.timeoutMs !== undefined) {
       this.#timer = setTimeout(() => this.#finish('timeout'), options.timeoutMs);
       this.#timer.unref?.();
@@ -140,7 +144,7 @@ export class CallScope {
   /** Releases the timer, the listener on the caller's signal and the attempts it follows. */
   dispose(): void {
     if (this.#timer) clearTimeout(this.#timer);
-    this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
     this.#followers = undefined;
   }
 

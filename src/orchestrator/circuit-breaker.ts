@@ -73,8 +73,10 @@ export class CircuitBreaker {
 
   /** Whether one attempt on `target` may start now; a half-open circuit admits one trial at a time. */
   admit(target: Candidate): Admission | Denial {
+    // Nothing counted anywhere (the usual case): no key to build, no lookup.
+    if (this.#circuits.size === 0 || !this.options.config.enabled) return admittedFreely;
     const circuit = this.#circuits.get(key(target));
-    if (!this.options.config.enabled || circuit?.openUntil === undefined) return { admitted: true, trial: false };
+    if (circuit?.openUntil === undefined) return admittedFreely;
     if (this.#now() < circuit.openUntil) return { admitted: false, until: circuit.openUntil };
     if (circuit.trialInFlight) return { admitted: false, until: undefined };
     circuit.trialInFlight = true;
@@ -95,6 +97,8 @@ export class CircuitBreaker {
   /** Counts the end of an admitted attempt. */
   report(target: Candidate, admission: Admission, verdict: AttemptVerdict): void {
     if (!this.options.config.enabled) return;
+    // A success or an unknown end changes nothing when nothing is counted (a trial has its circuit).
+    if (verdict.ok !== false && this.#circuits.size === 0) return;
     const id = key(target);
     let circuit = this.#circuits.get(id);
     if (admission.trial && circuit) circuit.trialInFlight = false;
@@ -163,6 +167,9 @@ export class CircuitBreaker {
     });
   }
 }
+
+/** The admission of a target with no cool-down: shared, callers only read it. */
+const admittedFreely: Admission = Object.freeze({ admitted: true, trial: false });
 
 function key(target: Candidate): string {
   return `${target.provider}\u0000${target.model}`;

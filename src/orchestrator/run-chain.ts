@@ -1,7 +1,7 @@
 import { AllFallbacksFailedError } from '../errors/all-fallbacks-failed-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import type { ProviderError } from '../errors/provider-error.js';
-import { buildCandidateChain } from './build-candidate-chain.js';
+import { buildCandidateChain, type CandidateChain } from './build-candidate-chain.js';
 import type { Candidate } from './candidate.js';
 import type { AttemptVerdict } from './circuit-breaker.js';
 import { decideAfterError } from './decide-after-error.js';
@@ -14,6 +14,9 @@ interface Cooling {
   candidate: Candidate;
   until: number | undefined;
 }
+
+/** A provider left out of a call, with the reason. */
+type Skip = CandidateChain['skipped'][number];
 
 /** The verdicts that carry no data, shared (the breaker only reads them). */
 const unknownVerdict: AttemptVerdict = Object.freeze({ ok: 'unknown' });
@@ -41,12 +44,14 @@ export async function runChain<T>(
   const chain = buildCandidateChain(core.config, context.request);
   const { scope, requestId } = context;
   const { maxTotalAttempts } = core.config.retry;
-  const skippedProviders = new Set<string>();
+  // Made when first needed: most calls skip nothing and never wait.
+  let skippedProviders: Set<string> | undefined;
   // A request that names its model asked for it explicitly: it is tried even when deprecated.
   const explicit = context.request.model !== undefined;
   let previous: { candidate: Candidate; error: ProviderError } | undefined;
   let tried = 0;
   let waitedMs = 0;
+  // The chain's own skips, plus this pass's (a copy made on the first skip of the pass).
   let skipped = chain.skipped;
   // A not_found mark is evidence, not certainty (a 404 can be a passing fault): when the marks
   // alone would leave no candidate, the marked models are tried rather than none.
@@ -60,20 +65,20 @@ export async function runChain<T>(
   };
 
   for (;;) {
-    skipped = [...chain.skipped];
-    const cooling: Cooling[] = [];
+    skipped = chain.skipped;
+    let cooling: Cooling[] | undefined;
     for (const candidate of chain.candidates) {
-      if (skippedProviders.has(candidate.provider)) continue;
+      if (skippedProviders?.has(candidate.provider) === true) continue;
       const skipReason = core.models.skipReason(candidate, explicit, ignoreNotFound);
       if (skipReason !== undefined) {
-        skipped.push({ provider: candidate.provider, reason: skipReason });
+        skipped = withSkip(skipped, chain.skipped, candidate, skipReason);
         continue;
       }
       if (context.attemptCount >= maxTotalAttempts) throw budgetSpent(core, context);
       const admission = core.circuits.admit(candidate);
       if (!admission.admitted) {
-        cooling.push({ candidate, until: admission.until });
-        skipped.push({ provider: candidate.provider, reason: coolingReason(candidate, admission.until) });
+        (cooling ??= []).push({ candidate, until: admission.until });
+        skipped = withSkip(skipped, chain.skipped, candidate, coolingReason(candidate, admission.until));
         continue;
       }
       tried++;
@@ -123,7 +128,7 @@ export async function runChain<T>(
               continue;
             }
           }
-          if (step.action === 'skip-provider') skippedProviders.add(candidate.provider);
+          if (step.action === 'skip-provider') (skippedProviders ??= new Set()).add(candidate.provider);
           previous = { candidate, error };
           break;
         }
@@ -131,7 +136,7 @@ export async function runChain<T>(
         core.circuits.report(candidate, admission, verdict);
       }
     }
-    if (tried > 0 || cooling.length === 0) break;
+    if (tried > 0 || cooling === undefined) break;
     // Every candidate left is cooling down: wait for the first recovery if the call can.
     const now = Date.now();
     const first = cooling
@@ -149,6 +154,13 @@ export async function runChain<T>(
       ? `No provider can serve this call${skipped.length > 0 ? `: ${skipped.map((s) => `${s.provider} (${s.reason})`).join(', ')}` : ''}`
       : undefined;
   throw new AllFallbacksFailedError(context.attempts, context.errors, reason);
+}
+
+/** `skipped` with one more skip; a copy when it is still the chain's own list (shared by every call). */
+function withSkip(skipped: Skip[], chainSkipped: Skip[], candidate: Candidate, reason: string): Skip[] {
+  const list = skipped === chainSkipped ? [...chainSkipped] : skipped;
+  list.push({ provider: candidate.provider, reason });
+  return list;
 }
 
 function coolingReason(candidate: Candidate, until: number | undefined): string {

@@ -10,8 +10,12 @@ import type { RequestContext } from './request-context.js';
 import { runChain } from './run-chain.js';
 import { toProviderError } from './to-provider-error.js';
 
-/** One non-streaming call along the fallback chain. */
-export async function sendRequest(core: OrchestratorCore, context: RequestContext): Promise<ChatResponse> {
+/**
+ * One non-streaming call along the fallback chain.
+ *
+ * @param ended called once the call is over, whatever the outcome (after its records).
+ */
+export async function sendRequest(core: OrchestratorCore, context: RequestContext, ended?: () => void): Promise<ChatResponse> {
   const { scope, request } = context;
   try {
     const { value, candidate } = await runChain(core, context, async (candidate: Candidate, attempt: number) => {
@@ -61,5 +65,6 @@ export async function sendRequest(core: OrchestratorCore, context: RequestContex
     };
   } finally {
     scope.dispose();
+    ended?.();
   }
 }

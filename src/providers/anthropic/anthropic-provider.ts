@@ -67,6 +67,8 @@ export class AnthropicProvider implements BaseLLMProvider {
   readonly baseUrl?: string;
   readonly #apiKey?: string;
   #client?: Promise<Anthropic>;
+  /** The client once built: calls then take it without an `await`. */
+  #ready?: Anthropic;
 
   constructor(options: AnthropicProviderOptions) {
     this.name = options.name;
@@ -79,7 +81,7 @@ export class AnthropicProvider implements BaseLLMProvider {
     const signal = request.signalNeverAborts === true ? undefined : request.signal;
     let message: Anthropic.Message;
     try {
-      const client = await this.#getClient();
+      const client = this.#ready ?? (await this.#getClient());
       signal?.throwIfAborted();
       // The caller's signal is passed as it is: for a non-streaming call the SDK (1.x) removes
       // its abort listener once the body is parsed or the call failed, so a long-lived signal
@@ -143,7 +145,7 @@ export class AnthropicProvider implements BaseLLMProvider {
       let response: Response;
       let apiError: AnthropicApiErrorClass;
       try {
-        const client = await this.#getClient();
+        const client = this.#ready ?? (await this.#getClient());
         apiError = (client.constructor as typeof Anthropic).APIError;
         // A stream left before its request went out sends none.
         if (signal.aborted) throw mapAnthropicError(signal.reason, context);
@@ -232,14 +234,14 @@ export class AnthropicProvider implements BaseLLMProvider {
 
   #getClient(): Promise<Anthropic> {
     if (this.#client === undefined) {
-      this.#client = loadOptionalSdk('@anthropic-ai/sdk', this.name, () => import('@anthropic-ai/sdk')).then(
-        (sdk) =>
-          new sdk.default({
-            maxRetries: 0,
-            ...(this.#apiKey === undefined ? {} : { apiKey: this.#apiKey }),
-            ...(this.baseUrl === undefined ? {} : { baseURL: this.baseUrl }),
-          }),
-      );
+      this.#client = loadOptionalSdk('@anthropic-ai/sdk', this.name, () => import('@anthropic-ai/sdk')).then((sdk) => {
+        this.#ready = new sdk.default({
+          maxRetries: 0,
+          ...(this.#apiKey === undefined ? {} : { apiKey: this.#apiKey }),
+          ...(this.baseUrl === undefined ? {} : { baseURL: this.baseUrl }),
+        });
+        return this.#ready;
+      });
       // A failed load (SDK not installed) is retried on the next call rather than cached.
       this.#client.catch(() => {
         this.#client = undefined;

@@ -52,6 +52,8 @@ export class OpenAIProvider implements BaseLLMProvider {
   readonly #apiKey: string | undefined;
   readonly #baseUrl: string | undefined;
   #client: Promise<OpenAIClientHandle> | undefined;
+  /** The client once built: calls then take it without an `await`. */
+  #ready: OpenAIClientHandle | undefined;
 
   constructor(options: OpenAIProviderOptions) {
     this.name = options.name;
@@ -62,7 +64,7 @@ export class OpenAIProvider implements BaseLLMProvider {
 
   /** One non-streaming Chat Completions call. */
   async doSend(request: ProviderRequest): Promise<ProviderResult> {
-    const handle = await this.#loadClient();
+    const handle = this.#ready ?? (await this.#loadClient());
     const body = mapOpenAIRequest(request);
     // The SDK never removes the listener it adds to the signal: a per-call one is linked,
     // unless the signal is the attempt's own (see `ProviderRequest.signalPerAttempt`). One that
@@ -102,7 +104,7 @@ export class OpenAIProvider implements BaseLLMProvider {
    * body.
    */
   async *doStream(request: ProviderRequest): AsyncGenerator<ProviderStreamEvent> {
-    const handle = await this.#loadClient();
+    const handle = this.#ready ?? (await this.#loadClient());
     // Only a return() can end the attempt early: the SDK gets no signal (no abort bookkeeping);
     // once the response is here, the attempt's abort cuts a body read still waiting.
     const endsByReturn = request.streamEndsByReturn === true;
@@ -237,7 +239,10 @@ export class OpenAIProvider implements BaseLLMProvider {
   #loadClient(): Promise<OpenAIClientHandle> {
     if (!this.#client) {
       const settings = { providerName: this.name, ...(this.#apiKey === undefined ? {} : { apiKey: this.#apiKey }), ...(this.#baseUrl === undefined ? {} : { baseUrl: this.#baseUrl }) };
-      this.#client = createOpenAIClient(settings);
+      this.#client = createOpenAIClient(settings).then((handle) => {
+        this.#ready = handle;
+        return handle;
+      });
       // A failed load (package missing) is retried on the next call rather than cached.
       this.#client.catch(() => {
         this.#client = undefined;
