@@ -65,15 +65,16 @@ export class ServerSentEventReader {
     const events: ServerSentEvent[] = [];
     const length = buffer.length;
     let position = 0;
+    // Line ends found with `indexOf` (native, fast) rather than a loop over every character;
+    // a `\r` (rare: servers end lines with `\n`) is looked for again only once passed.
+    let carriageReturnAt = buffer.indexOf('\r');
     for (;;) {
-      let lineEnd = position;
-      let code = 0;
-      while (lineEnd < length) {
-        code = buffer.charCodeAt(lineEnd);
-        if (code === lineFeed || code === carriageReturn) break;
-        lineEnd += 1;
-      }
+      if (carriageReturnAt !== -1 && carriageReturnAt < position) carriageReturnAt = buffer.indexOf('\r', position);
+      let lineEnd = buffer.indexOf('\n', position);
+      if (lineEnd === -1) lineEnd = length;
+      if (carriageReturnAt !== -1 && carriageReturnAt < lineEnd) lineEnd = carriageReturnAt;
       if (lineEnd === length) break;
+      const code = buffer.charCodeAt(lineEnd);
       let next = lineEnd + 1;
       if (code === carriageReturn) {
         // A trailing `\r` may be the first half of `\r\n`: wait for the next chunk, unless none comes.

@@ -24,7 +24,65 @@ async function read(stream: ReadableStream<Uint8Array>) {
   return events;
 }
 
+/**
+ * The WHATWG rules written as plainly as possible (whole text at once, lines split on CRLF, CR
+ * or LF), for comparison. Only `data` and `event` fields count; an unterminated last event is dropped.
+ */
+function referenceEvents(text: string): ServerSentEvent[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  // The piece after the last line end is not a line yet.
+  lines.pop();
+  const events: ServerSentEvent[] = [];
+  let data: string | undefined;
+  let name: string | undefined;
+  for (const line of lines) {
+    if (line === '') {
+      if (data !== undefined) events.push(name === undefined ? { data } : { event: name, data });
+      data = undefined;
+      name = undefined;
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
+    else if (field === 'event') name = value;
+  }
+  return events;
+}
+
+/** A small deterministic generator (the same texts on every run). */
+function randomSource(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
 describe('ServerSentEventReader: the WHATWG parsing rules', () => {
+  it('reads what the plain reference reads, for random texts cut into random chunks', async () => {
+    const random = randomSource(8);
+    const pieces = ['data', 'event', 'id', ':', ': ', ' ', 'x', '{"a":1}', 'é', '\n', '\n', '\r', '\r\n', '\n\n', '\r\n\r\n'];
+    for (let run = 0; run < 300; run += 1) {
+      let text = '';
+      const count = 1 + Math.floor(random() * 40);
+      for (let index = 0; index < count; index += 1) text += pieces[Math.floor(random() * pieces.length)];
+      // Ends with a blank line half the time, so the last event is sometimes complete.
+      if (random() < 0.5) text += '\n\n';
+      const chunks: string[] = [];
+      for (let start = 0; start < text.length; ) {
+        const size = 1 + Math.floor(random() * 6);
+        chunks.push(text.slice(start, start + size));
+        start += size;
+      }
+      expect({ text, events: await read(body(...chunks)) }).toEqual({ text, events: referenceEvents(text) });
+    }
+  });
+
+
   it('reads LF, CRLF and CR line ends, split anywhere, including a CRLF split across chunks', async () => {
     const events = await read(body('data: {"a"', ':1}\r', '\n\r\ndata: two\r\rdata:three\n', '\n'));
     expect(events).toEqual([{ data: '{"a":1}' }, { data: 'two' }, { data: 'three' }]);
