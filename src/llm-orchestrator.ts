@@ -234,15 +234,15 @@ export class LLMOrchestrator {
     // Not an async method (one promise and one hop less a call), but it behaves as one: a bad
     // request rejects, never throws, and the promise returned is the call's own, with no
     // handler of ours on it, so a failure nobody awaits is an unhandled rejection.
-    let context: RequestContext;
     try {
       validateChatRequest(request);
-      context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
+      const context = new RequestContext(randomUUID(), request, new CallScope({ signal: request.signal, timeoutMs: request.timeoutMs }));
+      this.#callsInFlight += 1;
+      // Async: it never throws, and it calls `#callEnded` once, after the call's records.
+      return sendRequest(this.#core, context, this.#callEnded);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#callsInFlight += 1;
-    return sendRequest(this.#core, context, this.#callEnded);
   }
 
   /**

@@ -65,13 +65,15 @@ export class ServerSentEventReader {
     const events: ServerSentEvent[] = [];
     const length = buffer.length;
     let position = 0;
-    // Line ends found with `indexOf` (native, fast) rather than a loop over every character;
-    // a `\r` (rare: servers end lines with `\n`) is looked for again only once passed.
+    // Line ends found with `indexOf` (native, fast) rather than a loop over every character.
+    // Each kind is looked for again only once the position passed the one found (-1: none
+    // left), so a chunk is scanned about once for each, whichever ends its lines.
+    let lineFeedAt = buffer.indexOf('\n');
     let carriageReturnAt = buffer.indexOf('\r');
     for (;;) {
+      if (lineFeedAt !== -1 && lineFeedAt < position) lineFeedAt = buffer.indexOf('\n', position);
       if (carriageReturnAt !== -1 && carriageReturnAt < position) carriageReturnAt = buffer.indexOf('\r', position);
-      let lineEnd = buffer.indexOf('\n', position);
-      if (lineEnd === -1) lineEnd = length;
+      let lineEnd = lineFeedAt === -1 ? length : lineFeedAt;
       if (carriageReturnAt !== -1 && carriageReturnAt < lineEnd) lineEnd = carriageReturnAt;
       if (lineEnd === length) break;
       const code = buffer.charCodeAt(lineEnd);

@@ -64,7 +64,10 @@ export async function sendRequest(core: OrchestratorCore, context: RequestContex
       requestId: context.requestId,
     };
   } finally {
-    scope.dispose();
-    ended?.();
+    try {
+      scope.dispose();
+    } finally {
+      ended?.();
+    }
   }
 }

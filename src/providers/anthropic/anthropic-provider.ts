@@ -99,7 +99,7 @@ export class AnthropicProvider implements BaseLLMProvider {
     try {
       // A 200 whose body is not a message (a proxy's HTML page parses as text) is a ProviderError.
       const blocks = message.content;
-      if (!Array.isArray(blocks)) throw new TypeError(`the message's content is not a list of blocks (${typeof blocks})`);
+      if (!Array.isArray(blocks)) throw new TypeError(`the message's content is not a list of blocks (${blocks === null ? 'null' : typeof blocks})`);
       for (const block of blocks) {
         // As `join` would: a text block without text adds nothing.
         if (block.type === 'text' && block.text !== undefined && block.text !== null) content += block.text;

@@ -31,7 +31,8 @@ export function mapOpenAIRequest(request: ProviderRequest): OpenAIChatBody {
   if (extra === undefined || extra === null) return body;
   if ('max_completion_tokens' in extra) delete body.max_tokens;
   for (const [field, value] of Object.entries(extra)) {
-    if (!protectedFields.has(field)) body[field] = value;
+    // Defined, not assigned: a `__proto__` key stays a plain field of the body.
+    if (!protectedFields.has(field)) Object.defineProperty(body, field, { value, enumerable: true, writable: true, configurable: true });
   }
   return body;
 }

@@ -190,6 +190,22 @@ describe('AnthropicProvider', () => {
     expect((await createAnthropicProvider().doSend(anthropicRequest())).content).toBe('one two');
   });
 
+  it('fails with kind unknown, naming what it got, when the answer’s content is not a list of blocks', async () => {
+    const recorded = JSON.parse(readRecorded('anthropic-text.json')) as Record<string, unknown>;
+    for (const [content, named] of [
+      ['plain text', 'string'],
+      [null, 'null'],
+    ] as const) {
+      server.use(messagesHandler(() => HttpResponse.json({ ...recorded, content })));
+      const failure = await createAnthropicProvider()
+        .doSend(anthropicRequest())
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect(failure).toMatchObject({ kind: 'unknown' });
+      expect((failure as ProviderError).message).toContain(`not a list of blocks (${named})`);
+    }
+  });
+
   it('sends the key (SDK 1.x: as a Bearer token) and makes exactly one attempt on 529', async () => {
     let calls = 0;
     let key: string | null = null;

@@ -95,6 +95,14 @@ describe('OpenAI request mapping', () => {
     expect(captured[0]?.body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }] });
   });
 
+  it('sends a providerOptions key named `__proto__` as a plain field', async () => {
+    const providerOptions = JSON.parse('{"__proto__": {"tier": "x"}, "seed": 1}') as Record<string, unknown>;
+    await provider.doSend({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }], signal: new AbortController().signal, providerOptions });
+    const body = captured[0]?.body as Record<string, unknown>;
+    expect(Object.hasOwn(body, '__proto__')).toBe(true);
+    expect(body.seed).toBe(1);
+  });
+
   it('leaves out fields the request does not set', async () => {
     await provider.doSend({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }], signal: new AbortController().signal });
     expect(captured[0]?.body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Hi' }] });
