@@ -281,6 +281,8 @@ interface Row {
   target: string;
   /** Whether llm-orchestrator meets the target (absent when there is none). */
   met?: boolean;
+  /** llm-orchestrator's ratio, 95% interval over the rounds (figures measured per round). */
+  interval?: [number, number];
 }
 
 function format(value: number, unit: string): string {
@@ -293,10 +295,10 @@ function format(value: number, unit: string): string {
 function printTable(rows: readonly Row[]): void {
   const baselines = contenders.filter((contender) => contender.kind === 'raw').map((contender) => `${contender.provider}: ${contender.label}`);
   console.log(
-    `${rawColumn}: ${baselines.join(', ')} (maxRetries: 0); values: medians of the run; ratio: geometric mean over the ${plan.rounds} rounds (every ordering of the contenders equally often) of value / ${rawColumn} value of the same round (send p99, RSS, heap: whole-run values)`,
+    `${rawColumn}: ${baselines.join(', ')} (maxRetries: 0); values: medians of the run; ratio: geometric mean over the ${plan.rounds} rounds (every ordering of the contenders equally often) of value / ${rawColumn} value of the same round (send p99, RSS, heap: whole-run values); 95%: the interval of llm-orchestrator's ratio from the rounds' spread`,
   );
   const labels = [rawColumn, ...new Set(rows.flatMap((row) => Object.keys(row.values)).filter((label) => label !== rawColumn))];
-  const header = ['provider', 'figure', ...labels.flatMap((label, index) => (index === 0 ? [label] : [label, 'ratio'])), 'target', 'met'];
+  const header = ['provider', 'figure', ...labels.flatMap((label, index) => (index === 0 ? [label] : [label, 'ratio'])), 'target', 'met', 'llm-orchestrator ratio, 95%'];
   const lines = rows.map((row) => [
     row.provider,
     `${row.figure} (${row.unit})`,
@@ -309,6 +311,7 @@ function printTable(rows: readonly Row[]): void {
     }),
     row.target,
     row.met === undefined ? '' : row.met ? 'yes' : 'NO',
+    row.interval === undefined ? '' : `${row.interval[0].toFixed(3)}-${row.interval[1].toFixed(3)}`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));
   const render = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
@@ -396,10 +399,28 @@ const figures: FigureSpec[] = [
  */
 function ratioOf(spec: FigureSpec, samples: Samples, rawSamples: Samples): number {
   if (spec.inRound === undefined) return spec.pick(samples) / spec.pick(rawSamples);
-  const inRound = spec.inRound;
-  let logSum = 0;
-  for (let round = 0; round < plan.rounds; round += 1) logSum += Math.log(inRound(samples, round) / inRound(rawSamples, round));
-  return Math.exp(logSum / plan.rounds);
+  return Math.exp(mean(roundLogRatios(spec.inRound, samples, rawSamples)));
+}
+
+/**
+ * The 95% interval of {@link ratioOf} for a figure with rounds (the mean of the rounds' log
+ * ratios ± 1.96 standard errors): how far the run's own spread leaves the ratio uncertain.
+ */
+function ratioInterval(spec: FigureSpec, samples: Samples, rawSamples: Samples): [number, number] | undefined {
+  if (spec.inRound === undefined || plan.rounds < 2) return undefined;
+  const logs = roundLogRatios(spec.inRound, samples, rawSamples);
+  const center = mean(logs);
+  const variance = logs.reduce((sum, log) => sum + (log - center) ** 2, 0) / (logs.length - 1);
+  const margin = 1.96 * Math.sqrt(variance / logs.length);
+  return [Math.exp(center - margin), Math.exp(center + margin)];
+}
+
+function roundLogRatios(inRound: NonNullable<FigureSpec['inRound']>, samples: Samples, rawSamples: Samples): number[] {
+  return Array.from({ length: plan.rounds }, (_, round) => Math.log(inRound(samples, round) / inRound(rawSamples, round)));
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 /** Table column of a contender: every provider's baseline shares the `raw SDK` column. */
@@ -415,14 +436,25 @@ function rowsFor(provider: BenchProvider, samples: Map<Contender, Samples>): Row
     const ratios: Record<string, number> = {};
     const rawValue = rawSamples ? spec.pick(rawSamples) : Number.NaN;
     let met: boolean | undefined;
+    let interval: [number, number] | undefined;
     for (const [contender, contenderSamples] of samples) {
       const value = spec.pick(contenderSamples);
       values[columnOf(contender)] = value;
       const ratio = rawSamples ? ratioOf(spec, contenderSamples, rawSamples) : Number.NaN;
       if (contender.kind !== 'raw') ratios[columnOf(contender)] = ratio;
       if (contender.kind === 'orchestrator' && spec.target !== '') met = spec.check(value, rawValue, ratio);
+      if (contender.kind === 'orchestrator' && rawSamples) interval = ratioInterval(spec, contenderSamples, rawSamples);
     }
-    return { provider, figure: spec.figure, unit: spec.unit, values, ratios, target: spec.target, ...(met === undefined ? {} : { met }) };
+    return {
+      provider,
+      figure: spec.figure,
+      unit: spec.unit,
+      values,
+      ratios,
+      ...(interval === undefined ? {} : { interval }),
+      target: spec.target,
+      ...(met === undefined ? {} : { met }),
+    };
   });
 }
 
