@@ -5,7 +5,7 @@
  * all alike. Prints a table of each figure with its ratio to the raw SDK (the geometric mean of
  * the rounds' paired ratios) and writes it as JSON to `bench/results/latest.json`.
  *
- * Run: `npm run bench` (full, about 5 minutes) or `npm run bench -- --quick` (under a minute with the
+ * Run: `npm run bench` (full, about 6 minutes) or `npm run bench -- --quick` (under a minute with the
  * build: 6 rounds of fewer calls, RSS with 250 open streams; a smoke check).
  * Options: `--quick`, `--no-build` (use the existing dist/: the orchestrator contender and the
  * import figure run the built package),
